@@ -1,0 +1,105 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { isObservable, type Observable } from 'rxjs';
+import type { BaseConnection } from '../core/base-connection.js';
+import { ConnectionRegistry } from '../core/connection-registry.js';
+import { StreamingStatsCollector } from '../core/streaming-stats.collector.js';
+import { CloseCode } from '../errors/close-codes.js';
+import { ConnectionClosedError } from '../errors/connection-closed.error.js';
+import type { StreamingConnection } from '../interfaces/connection.interface.js';
+import type { ResolvedStreamingConfig } from '../interfaces/streaming-config.interface.js';
+import type { StreamingMiddleware } from '../interfaces/streaming-middleware.interface.js';
+import { STREAMING_RESOLVED_CONFIG } from '../streaming.constants.js';
+import type { RouteDefinition } from '../routing/route-definition.js';
+
+/** A route handler: what the decorated method or the programmatic callback is. */
+export type StreamingHandler = (conn: StreamingConnection) => unknown;
+
+/** Composes middleware around a final step, outermost first. */
+export function composeMiddleware(
+  middleware: readonly StreamingMiddleware[],
+  conn: StreamingConnection,
+  last: () => Promise<void>,
+): Promise<void> {
+  const dispatch = (index: number): Promise<void> => {
+    if (index === middleware.length) return last();
+    let called = false;
+    return middleware[index](conn, () => {
+      if (called) return Promise.reject(new Error('next() called twice by a streaming middleware'));
+      called = true;
+      return dispatch(index + 1);
+    });
+  };
+  return dispatch(0);
+}
+
+/** Resolves when the Observable completes; unsubscribes when the connection closes. */
+function drainObservable(source: Observable<unknown>, conn: BaseConnection): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = () => {
+      subscription.unsubscribe();
+      resolve();
+    };
+    const subscription = source.subscribe({
+      next: (value) => {
+        conn.emitValue(value).catch((error: unknown) => {
+          if (!(error instanceof ConnectionClosedError)) {
+            subscription.unsubscribe();
+            conn.signal.removeEventListener('abort', onAbort);
+            reject(error);
+          }
+        });
+      },
+      error: (error: unknown) => {
+        conn.signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+      complete: () => {
+        conn.signal.removeEventListener('abort', onAbort);
+        resolve();
+      },
+    });
+    if (conn.signal.aborted) onAbort();
+    else if (!subscription.closed) conn.signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * Runs an accepted connection: registers it, runs middleware and the handler, closes it when the
+ * handler settles (unless kept open) and resolves when the connection has ended.
+ * Errors are rethrown so interceptors and exception filters see them; the transport closes the
+ * connection with the mapped close code afterwards.
+ */
+@Injectable()
+export class ConnectionRunner {
+  constructor(
+    @Inject(ConnectionRegistry) private readonly registry: ConnectionRegistry,
+    @Inject(StreamingStatsCollector) private readonly stats: StreamingStatsCollector,
+    @Inject(STREAMING_RESOLVED_CONFIG) private readonly config: ResolvedStreamingConfig,
+  ) {}
+
+  async run(
+    conn: BaseConnection,
+    route: RouteDefinition,
+    handler: StreamingHandler,
+  ): Promise<void> {
+    this.registry.add(conn);
+    this.stats.connectionsOpened += 1;
+    const middleware = [...this.config.middleware, ...(route.options.middleware ?? [])];
+    try {
+      await composeMiddleware(middleware, conn, async () => {
+        if (conn.isClosed) return;
+        const result = handler(conn);
+        if (isObservable(result)) await drainObservable(result, conn);
+        else await result;
+      });
+    } catch (error) {
+      if (error instanceof ConnectionClosedError && conn.isClosed) {
+        await conn.closed;
+        return;
+      }
+      throw error;
+    }
+    if (!conn.isKeptOpen && !conn.isClosed) conn.close(CloseCode.Normal, '');
+    await conn.closed;
+  }
+}

@@ -1,0 +1,322 @@
+import { randomUUID } from 'node:crypto';
+import type {
+  CloseInfo,
+  HandshakeRequest,
+  StreamingConnection,
+  StreamingProtocol,
+} from '../interfaces/connection.interface.js';
+import type {
+  BatchingOptions,
+  SlowConsumerPolicy,
+} from '../interfaces/streaming-config.interface.js';
+import { CloseCode } from '../errors/close-codes.js';
+import { ConnectionClosedError } from '../errors/connection-closed.error.js';
+import { MessageBatcher } from './message-batcher.js';
+import { OutboundMessage } from './outbound-message.js';
+import { chunkLength, OutboundQueue, type OutboundChunk } from './outbound-queue.js';
+import type { StreamingStatsCollector } from './streaming-stats.collector.js';
+
+/** What a connection tells its registry. Implemented by `ConnectionRegistry`. */
+export interface ConnectionHooks {
+  joined(conn: BaseConnection, room: string): void;
+  left(conn: BaseConnection, room: string): void;
+  metaChanged(conn: BaseConnection, key: string, previous: unknown, next: unknown): void;
+  closed(conn: BaseConnection): void;
+}
+
+/** Extra information a transport may need to encode a broadcast (SSE event ids per route). */
+export interface DeliveryContext {
+  readonly sseIds?: Readonly<Record<string, string>>;
+}
+
+/** Everything a transport hands to a new connection. */
+export interface ConnectionInit {
+  readonly protocol: StreamingProtocol;
+  readonly route: string;
+  readonly request: HandshakeRequest;
+  /** Context values collected during the handshake (route params, guard values). */
+  readonly values: ReadonlyMap<string, unknown>;
+  readonly stats: StreamingStatsCollector;
+  /** Outbound high-water mark in bytes. */
+  readonly bufferLimit: number;
+  readonly slowConsumer: SlowConsumerPolicy;
+  readonly batching?: BatchingOptions;
+}
+
+/** Derives a user id from what a guard put on `request.user`. */
+export function deriveUserId(user: unknown): string | undefined {
+  if (user === null || typeof user !== 'object') {
+    return typeof user === 'string' || typeof user === 'number' ? String(user) : undefined;
+  }
+  const record = user as Record<string, unknown>;
+  for (const key of ['sub', 'id', 'userId', 'user_id']) {
+    const value = record[key];
+    if (typeof value === 'string' || typeof value === 'number') return String(value);
+  }
+  return undefined;
+}
+
+/**
+ * Protocol-neutral connection state: identity, context values, rooms, the bounded outbound queue
+ * with the slow-consumer policy, batching, and the close lifecycle. Transports extend it.
+ */
+export abstract class BaseConnection implements StreamingConnection {
+  readonly id: string = randomUUID();
+  readonly protocol: StreamingProtocol;
+  readonly route: string;
+  readonly request: HandshakeRequest;
+  readonly userId: string | undefined;
+  readonly openedAt = Date.now();
+  readonly closed: Promise<CloseInfo>;
+
+  private readonly values: Map<string, unknown>;
+  private readonly roomSet = new Set<string>();
+  private readonly abortController = new AbortController();
+  private resolveClosed!: (info: CloseInfo) => void;
+  private closeInfo: CloseInfo | undefined;
+  private closing = false;
+  private kept = false;
+  private hooks: ConnectionHooks | undefined;
+  private readonly queue = new OutboundQueue();
+  private readonly batcher: MessageBatcher | undefined;
+  private drainWaiters: (() => void)[] = [];
+  protected readonly stats: StreamingStatsCollector;
+  protected readonly bufferLimit: number;
+  protected readonly slowConsumer: SlowConsumerPolicy;
+
+  protected constructor(init: ConnectionInit) {
+    this.protocol = init.protocol;
+    this.route = init.route;
+    this.request = init.request;
+    this.values = new Map(init.values);
+    this.userId = deriveUserId(init.request.user);
+    if (this.userId !== undefined && !this.values.has('user_id'))
+      this.values.set('user_id', this.userId);
+    this.stats = init.stats;
+    this.bufferLimit = init.bufferLimit;
+    this.slowConsumer = init.slowConsumer;
+    this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
+    if (init.batching) {
+      this.batcher = new MessageBatcher(init.batching, (chunks) => this.writeBatch(chunks));
+    }
+  }
+
+  get remoteAddr(): string {
+    return this.request.ip;
+  }
+
+  get user(): unknown {
+    return this.request.user;
+  }
+
+  get rooms(): ReadonlySet<string> {
+    return this.roomSet;
+  }
+
+  get signal(): AbortSignal {
+    return this.abortController.signal;
+  }
+
+  get isClosed(): boolean {
+    return this.closing || this.closeInfo !== undefined;
+  }
+
+  /** Whether the handler asked to keep the connection open after it returned. */
+  get isKeptOpen(): boolean {
+    return this.kept;
+  }
+
+  /** Bytes waiting: in the transport plus in the connection's own queue. */
+  get bufferedAmount(): number {
+    return this.transportBufferedBytes() + this.queue.bytes + (this.batcher?.bytes ?? 0);
+  }
+
+  /** Called once by the registry when the connection is registered. */
+  attach(hooks: ConnectionHooks): void {
+    this.hooks = hooks;
+  }
+
+  get<T = unknown>(key: string): T | undefined {
+    return this.values.get(key) as T | undefined;
+  }
+
+  set(key: string, value: unknown): void {
+    const previous = this.values.get(key);
+    this.values.set(key, value);
+    if (previous !== value) this.hooks?.metaChanged(this, key, previous, value);
+  }
+
+  /** Context values whose value is a primitive (what the cluster registry shares). */
+  primitiveValues(): Record<string, string | number | boolean> {
+    const out: Record<string, string | number | boolean> = {};
+    for (const [key, value] of this.values) {
+      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+        out[key] = value;
+      }
+    }
+    return out;
+  }
+
+  join(room: string): void {
+    if (this.isClosed || this.roomSet.has(room)) return;
+    this.roomSet.add(room);
+    this.hooks?.joined(this, room);
+  }
+
+  leave(room: string): void {
+    if (!this.roomSet.delete(room)) return;
+    this.hooks?.left(this, room);
+  }
+
+  keepOpen(): void {
+    this.kept = true;
+  }
+
+  send(message: unknown): Promise<void> {
+    if (this.isClosed) return Promise.reject(new ConnectionClosedError(this.closeInfoOrDefault()));
+    this.deliver(OutboundMessage.from(message));
+    return Promise.resolve();
+  }
+
+  /**
+   * Sends one value emitted by an Observable the handler returned. WebSocket and WebTransport send
+   * it as a message; SSE overrides this to write an event.
+   */
+  emitValue(value: unknown): Promise<void> {
+    return this.send(value);
+  }
+
+  /** Resolves when the outbound buffer has drained below half the limit (or the connection closed). */
+  drained(): Promise<void> {
+    if (this.isClosed || this.bufferedAmount <= this.bufferLimit / 2) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  close(code: number = CloseCode.Normal, reason = ''): void {
+    if (this.isClosed) return;
+    this.closing = true;
+    this.batcher?.flush();
+    this.transportClose(code, reason);
+  }
+
+  /**
+   * Delivers an encoded message, applying batching and the slow-consumer policy.
+   * Returns false when the message was dropped or the connection is closed.
+   */
+  deliver(message: OutboundMessage, context?: DeliveryContext): boolean {
+    if (this.isClosed) return false;
+    const chunk = this.encode(message, context);
+    if (chunk === undefined) return false;
+    if (this.batcher) {
+      this.batcher.add(chunk, chunkLength(chunk));
+      return true;
+    }
+    return this.deliverChunk(chunk, chunkLength(chunk));
+  }
+
+  /** Writes an already-encoded chunk through the queue and the slow-consumer policy. */
+  protected deliverChunk(chunk: OutboundChunk, bytes: number): boolean {
+    if (this.isClosed) return false;
+    const inTransport = this.transportBufferedBytes();
+    if (this.queue.length === 0 && (inTransport === 0 || inTransport + bytes <= this.bufferLimit)) {
+      this.writeToTransport(chunk, bytes);
+      return true;
+    }
+    if (inTransport + this.queue.bytes + bytes <= this.bufferLimit) {
+      this.queue.push(chunk, bytes);
+      return true;
+    }
+    switch (this.slowConsumer) {
+      case 'drop-newest':
+        this.stats.droppedMessages += 1;
+        return false;
+      case 'disconnect':
+        this.stats.droppedMessages += 1;
+        this.stats.slowConsumerDisconnects += 1;
+        this.close(CloseCode.PolicyViolation, 'slow consumer');
+        return false;
+      case 'drop-oldest': {
+        this.queue.push(chunk, bytes);
+        while (this.queue.length > 1 && inTransport + this.queue.bytes > this.bufferLimit) {
+          this.queue.shift();
+          this.stats.droppedMessages += 1;
+        }
+        return true;
+      }
+    }
+  }
+
+  private writeBatch(chunks: readonly { chunk: OutboundChunk; bytes: number }[]): void {
+    this.beginBatch();
+    try {
+      for (const item of chunks) this.deliverChunk(item.chunk, item.bytes);
+    } finally {
+      this.endBatch();
+    }
+  }
+
+  private writeToTransport(chunk: OutboundChunk, bytes: number): void {
+    this.stats.messagesOut += 1;
+    this.stats.bytesOut += bytes;
+    this.transportWrite(chunk);
+  }
+
+  /** Transports call this when their buffer drained: queued chunks move on. */
+  protected onTransportDrain(): void {
+    while (this.queue.length > 0 && !this.isClosed) {
+      const inTransport = this.transportBufferedBytes();
+      if (inTransport > 0 && inTransport >= this.bufferLimit / 2) break;
+      const item = this.queue.shift();
+      if (!item) break;
+      this.writeToTransport(item.chunk, item.bytes);
+    }
+    if (this.drainWaiters.length > 0 && this.bufferedAmount <= this.bufferLimit / 2) {
+      const waiters = this.drainWaiters;
+      this.drainWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+  }
+
+  /**
+   * Transports call this exactly when the underlying connection has closed: the signal aborts,
+   * `closed` settles, the registry forgets the connection.
+   */
+  protected markClosed(info: CloseInfo): void {
+    if (this.closeInfo) return;
+    this.closeInfo = info;
+    this.closing = true;
+    this.queue.clear();
+    this.batcher?.dispose();
+    for (const resolve of this.drainWaiters) resolve();
+    this.drainWaiters = [];
+    this.abortController.abort(new ConnectionClosedError(info));
+    this.hooks?.closed(this);
+    this.resolveClosed(info);
+  }
+
+  /** The close information, or a generic one while closing. */
+  protected closeInfoOrDefault(): CloseInfo {
+    return this.closeInfo ?? { code: CloseCode.GoingAway, reason: 'closing', byServer: true };
+  }
+
+  /** Opens a write batch (transports cork their socket); default no-op. */
+  protected beginBatch(): void {}
+
+  /** Closes a write batch; default no-op. */
+  protected endBatch(): void {}
+
+  /** Encodes a message for this protocol, reusing the message's cached encodings. */
+  protected abstract encode(
+    message: OutboundMessage,
+    context?: DeliveryContext,
+  ): OutboundChunk | undefined;
+
+  /** Bytes buffered inside the transport (socket buffer). */
+  protected abstract transportBufferedBytes(): number;
+
+  /** Writes one chunk to the transport. */
+  protected abstract transportWrite(chunk: OutboundChunk): void;
+
+  /** Starts closing the transport; must eventually call {@link markClosed}. */
+  protected abstract transportClose(code: number, reason: string): void;
+}

@@ -1,0 +1,11 @@
+/** Raised at start-up for a configuration value that cannot work; names the field. */
+export class InvalidConfigError extends Error {
+  constructor(
+    /** Dotted path of the offending field (`websocket.maxMessageSize`). */
+    readonly field: string,
+    problem: string,
+  ) {
+    super(`Invalid forge-streaming config: ${field} ${problem}`);
+    this.name = 'InvalidConfigError';
+  }
+}

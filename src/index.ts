@@ -1,0 +1,112 @@
+export { ForgeStreamingModule } from './streaming.module.js';
+export type { StreamingModuleExtras } from './streaming-module.definition.js';
+export { STREAMING_CONTEXT_TYPE, STREAMING_ROUTE_METADATA } from './streaming.constants.js';
+
+export { WebSocketRoute } from './decorators/web-socket-route.decorator.js';
+export { SseRoute } from './decorators/sse-route.decorator.js';
+export { WebTransportRoute } from './decorators/web-transport-route.decorator.js';
+
+export { StreamingManager } from './core/streaming-manager.js';
+export type { BroadcastResult, BroadcastTarget } from './core/streaming-manager.js';
+export {
+  allOf,
+  anyOf,
+  exceptConnection,
+  forUser,
+  inRoom,
+  localPredicate,
+  not,
+  onRoute,
+  onlyConnection,
+  protocol,
+  whereMeta,
+} from './core/connection-filters.js';
+export { StreamEvent } from './core/stream-event.js';
+
+export { StreamingExecutionContext } from './context/streaming-execution-context.js';
+export { StreamingHandshake } from './context/streaming-handshake.js';
+
+export { StreamingJwtGuard, extractToken } from './guards/streaming-jwt.guard.js';
+export {
+  StreamingRateLimitGuard,
+  StreamingRateLimit,
+  type StreamingRateLimitOptions,
+} from './guards/streaming-rate-limit.guard.js';
+export { StreamingLoggingInterceptor } from './interceptors/streaming-logging.interceptor.js';
+
+export { CloseCode, type CloseCodeValue } from './errors/close-codes.js';
+export { StreamingException } from './errors/streaming.exception.js';
+export { ConnectionClosedError } from './errors/connection-closed.error.js';
+export { ConnectionNotFoundError } from './errors/connection-not-found.error.js';
+export { InvalidRouteError } from './errors/invalid-route.error.js';
+export { InvalidConfigError } from './errors/invalid-config.error.js';
+export { MissingDependencyError } from './errors/missing-dependency.error.js';
+
+export { InMemoryStreamingAdapter } from './adapters/in-memory-streaming.adapter.js';
+export { InMemoryHistoryStore } from './adapters/in-memory-history.store.js';
+
+export {
+  MessageType,
+  STREAMING_PROTOCOLS,
+  type CloseInfo,
+  type HandshakeRequest,
+  type SseContext,
+  type SseEvent,
+  type SseWriteOptions,
+  type StreamingConnection,
+  type StreamingProtocol,
+  type WebSocketConnection,
+  type WebSocketMessage,
+  type WebTransportBidiStream,
+  type WebTransportDatagrams,
+  type WebTransportKind,
+  type WebTransportReadable,
+  type WebTransportSession,
+  type WebTransportWritable,
+} from './interfaces/connection.interface.js';
+export type { ConnectionFilter, MetaValue } from './interfaces/connection-filter.interface.js';
+export type {
+  BatchingOptions,
+  Http3Mode,
+  MessageRateLimitOptions,
+  OriginCheck,
+  OriginCheckRequest,
+  ResolvedStreamingConfig,
+  SlowConsumerPolicy,
+  SseConfig,
+  StreamingConfig,
+  StreamingJwtOptions,
+  WebSocketConfig,
+  WebTransportConfig,
+} from './interfaces/streaming-config.interface.js';
+export type {
+  AnyRouteOptions,
+  SseRouteOptions,
+  StreamingRouteOptions,
+  WebSocketRouteOptions,
+  WebTransportRouteOptions,
+} from './interfaces/route-options.interface.js';
+export type {
+  StreamingMiddleware,
+  StreamingNext,
+} from './interfaces/streaming-middleware.interface.js';
+export type {
+  ClusterStats,
+  RejectionReason,
+  StreamingStats,
+} from './interfaces/streaming-stats.interface.js';
+export type {
+  AdapterHealth,
+  BroadcastEnvelope,
+  ConnectionCommand,
+  ConnectionDescriptor,
+  PresenceEvent,
+  PresenceMember,
+  SseAudience,
+  SseHistoryEntry,
+  SseHistoryStore,
+  SseReplay,
+  StreamingAdapter,
+  StreamingAdapterHost,
+  WireMessage,
+} from './interfaces/streaming-adapter.interface.js';

@@ -1,0 +1,158 @@
+import type { ConnectionFilter } from './connection-filter.interface.js';
+import type { StreamingProtocol } from './connection.interface.js';
+import type { ClusterStats, StreamingStats } from './streaming-stats.interface.js';
+
+/** A message in a form that crosses process boundaries. */
+export type WireMessage =
+  | { readonly type: 'text'; readonly text: string; readonly event?: string }
+  | { readonly type: 'binary'; readonly base64: string; readonly event?: string };
+
+/** A broadcast as it travels between instances. */
+export interface BroadcastEnvelope {
+  /** Unique id of the broadcast. */
+  readonly id: string;
+  /** Id of the instance that issued it. */
+  readonly origin: string;
+  /** The payload, encoded once. */
+  readonly message: WireMessage;
+  /** Serializable filters, combined with AND. */
+  readonly filters: readonly ConnectionFilter[];
+  /** SSE event ids assigned by the history store, per SSE route pattern. */
+  readonly sseIds?: Readonly<Record<string, string>>;
+}
+
+/** An action on one connection that may live on another instance. */
+export type ConnectionCommand =
+  | {
+      readonly type: 'disconnect';
+      readonly connectionId: string;
+      readonly code: number;
+      readonly reason: string;
+    }
+  | { readonly type: 'join'; readonly connectionId: string; readonly room: string }
+  | { readonly type: 'leave'; readonly connectionId: string; readonly room: string }
+  | { readonly type: 'send'; readonly connectionId: string; readonly message: WireMessage };
+
+/** What the cluster knows of a connection. */
+export interface ConnectionDescriptor {
+  readonly id: string;
+  readonly instanceId: string;
+  readonly protocol: StreamingProtocol;
+  readonly route: string;
+  readonly userId: string | undefined;
+  readonly rooms: readonly string[];
+  readonly meta: Readonly<Record<string, string | number | boolean>>;
+  readonly remoteAddr: string;
+  /** Epoch ms. */
+  readonly openedAt: number;
+}
+
+/** A member of a room, for presence. */
+export interface PresenceMember {
+  readonly connectionId: string;
+  readonly userId: string | undefined;
+  readonly instanceId: string;
+}
+
+/** A presence change. */
+export interface PresenceEvent {
+  readonly type: 'join' | 'leave';
+  readonly room: string;
+  readonly member: PresenceMember;
+}
+
+/** Who an SSE history entry is for, so replay never leaks another client's events. */
+export type SseAudience =
+  | { readonly kind: 'filters'; readonly filters: readonly ConnectionFilter[] }
+  | { readonly kind: 'stream'; readonly streamKey: string };
+
+/** One stored SSE event. */
+export interface SseHistoryEntry {
+  /** Event id (assigned by the store). */
+  readonly id: string;
+  /** The event's encoded lines after the `id:` line (`event:` and `data:` lines, ending in a blank line). */
+  readonly body: string;
+  /** Who may receive it on replay. */
+  readonly audience: SseAudience;
+}
+
+/** The result of asking history for events after an id. */
+export interface SseReplay {
+  /** Events after the given id, oldest first. */
+  readonly entries: readonly SseHistoryEntry[];
+  /** True when events after the id are no longer held (or the id is unknown): send a reset event. */
+  readonly gap: boolean;
+}
+
+/** Storage of SSE history per route. */
+export interface SseHistoryStore {
+  /** Appends an event; resolves with its id. `maxLength` bounds the route's history. */
+  append(route: string, body: string, audience: SseAudience, maxLength: number): Promise<string>;
+  /** Events after `lastEventId` on `route`. */
+  replay(route: string, lastEventId: string): Promise<SseReplay>;
+  /** The newest id on `route` (undefined when empty). */
+  lastId(route: string): Promise<string | undefined>;
+}
+
+/** Health of the adapter's backend. */
+export interface AdapterHealth {
+  readonly status: 'up' | 'degraded' | 'down';
+  readonly detail?: string;
+}
+
+/** What the module offers the adapter: local delivery and local state. */
+export interface StreamingAdapterHost {
+  /** Id of this instance. */
+  readonly instanceId: string;
+  /** Delivers a broadcast to matching local connections; returns how many received it. */
+  deliverLocal(envelope: BroadcastEnvelope): number;
+  /** Applies a command if the connection is local; returns whether it was. */
+  applyLocal(command: ConnectionCommand): boolean;
+  /** Local statistics. */
+  localStats(): StreamingStats;
+  /** Local connection descriptors (for registry refresh). */
+  localConnections(): ConnectionDescriptor[];
+  /** Reports a presence change seen by the adapter (remote joins/leaves). */
+  emitPresence(event: PresenceEvent): void;
+}
+
+/**
+ * The broadcast/registry backend. In-memory by default; `RedisStreamingAdapter` for several
+ * instances. Implementations must never throw into the app on backend outages: they report
+ * degraded health and recover.
+ */
+export interface StreamingAdapter {
+  /** Starts the adapter. */
+  init(host: StreamingAdapterHost): Promise<void>;
+  /** Stops it and releases resources. */
+  close(): Promise<void>;
+  /** Whether messages reach other instances (false for in-memory). */
+  readonly distributed: boolean;
+  /**
+   * Sends a broadcast to every OTHER instance (the manager has already delivered it locally).
+   * Each receiving instance calls `host.deliverLocal`.
+   */
+  publish(envelope: BroadcastEnvelope): Promise<void>;
+  /**
+   * Sends a command for a connection that is not local to the instance owning it; resolves with
+   * whether an owner was found.
+   */
+  command(command: ConnectionCommand): Promise<boolean>;
+  /**
+   * Records a local connection that opened or changed rooms or metadata (called only when
+   * `distributed` is true).
+   */
+  connectionUpdated(descriptor: ConnectionDescriptor): void;
+  /** Records a local connection that closed (called only when `distributed` is true). */
+  connectionClosed(descriptor: ConnectionDescriptor): void;
+  /** Looks up a connection on another instance. */
+  findConnection(id: string): Promise<ConnectionDescriptor | undefined>;
+  /** Members of a room across instances (local members included). */
+  roomMembers(room: string): Promise<PresenceMember[]>;
+  /** Cluster-wide figures, if shared. */
+  clusterStats(): Promise<ClusterStats | undefined>;
+  /** SSE history storage. */
+  readonly history: SseHistoryStore;
+  /** Backend health. */
+  health(): AdapterHealth;
+}

@@ -1,0 +1,164 @@
+import type { StreamingAdapter } from './streaming-adapter.interface.js';
+import type { StreamingMiddleware } from './streaming-middleware.interface.js';
+
+/** What happens when a connection's outbound buffer passes its limit. */
+export type SlowConsumerPolicy = 'drop-oldest' | 'drop-newest' | 'disconnect';
+
+/** The slow-consumer policies, for validation. */
+export const SLOW_CONSUMER_POLICIES: readonly SlowConsumerPolicy[] = [
+  'drop-oldest',
+  'drop-newest',
+  'disconnect',
+];
+
+/** Request information handed to a custom origin check. */
+export interface OriginCheckRequest {
+  /** The `Origin` header ('' when absent). */
+  readonly origin: string;
+  /** The `Host` header. */
+  readonly host: string;
+  /** The request path. */
+  readonly path: string;
+}
+
+/**
+ * Origin policy: `true` = same origin (Origin host:port equals `Host`; requests without `Origin`
+ * are allowed), `false` = any origin, a list of allowed origins (exact `https://app.example.com`
+ * or wildcard `https://*.example.com`), or a function returning whether to allow.
+ */
+export type OriginCheck = boolean | readonly string[] | ((request: OriginCheckRequest) => boolean);
+
+/** Outbound batching: coalesces messages into fewer writes. */
+export interface BatchingOptions {
+  /** Longest a message waits before the batch is written, in milliseconds. */
+  intervalMs: number;
+  /** A batch is written as soon as it holds this many messages. */
+  maxMessages: number;
+}
+
+/** Per-connection inbound message-rate limit; exceeding it closes the connection with 1008. */
+export interface MessageRateLimitOptions {
+  /** Messages allowed per window. */
+  messages: number;
+  /** Window length in milliseconds. */
+  windowMs: number;
+}
+
+/** WebSocket settings. */
+export interface WebSocketConfig {
+  /** Accept WebSocket routes at all. Default `true`. */
+  enabled: boolean;
+  /** Inbound queue size in bytes before reading from the socket pauses (backpressure). Default 1 MiB. */
+  readBufferSize: number;
+  /** Per-connection outbound high-water mark in bytes; past it the slow-consumer policy applies. Default 1 MiB. */
+  writeBufferSize: number;
+  /** Origin policy (see {@link OriginCheck}). Default `true` (same origin). */
+  checkOrigin: OriginCheck;
+  /** Longest the handshake (headers, guards, upgrade) may take, in milliseconds. Default 10 000. */
+  handshakeTimeout: number;
+  /** Interval between server pings, in milliseconds. Default 30 000; 0 disables heartbeats. */
+  pingPeriod: number;
+  /** Time allowed for the pong after a ping, in milliseconds. Default 10 000. */
+  pongWait: number;
+  /** Largest inbound message in bytes (after inflation); bigger closes with 1009. Default 65 536. */
+  maxMessageSize: number;
+  /** Most concurrent WebSocket connections on this instance; more get 503. Default 10 000. */
+  maxConnections: number;
+  /** Negotiate permessage-deflate. Default `false` (it defeats frame reuse and costs memory). */
+  perMessageDeflate: boolean;
+}
+
+/** Server-Sent Events settings. */
+export interface SseConfig {
+  /** Accept SSE routes at all. Default `true`. */
+  enabled: boolean;
+  /** `retry:` sent on connect, in milliseconds. Default 3 000. */
+  retryInterval: number;
+  /** Most concurrent SSE connections on this instance; more get 503. Default 10 000. */
+  maxConnections: number;
+  /** Per-connection outbound buffer in bytes; past it the slow-consumer policy applies. Default 1 MiB. */
+  bufferSize: number;
+  /** Events each route keeps for `Last-Event-ID` resume. Default 1 000; 0 disables history. */
+  historySize: number;
+  /** Interval between heartbeat comments, in milliseconds. Default 15 000; 0 disables. */
+  heartbeatInterval: number;
+  /** Origin policy for SSE requests. Default `false` (EventSource is governed by CORS). */
+  checkOrigin: OriginCheck;
+}
+
+/** Whether to use the HTTP/3 addon. */
+export type Http3Mode = 'auto' | 'off' | 'required';
+
+/** WebTransport settings. */
+export interface WebTransportConfig {
+  /** Start the WebTransport server. Default `false` (it listens on its own port). */
+  enabled: boolean;
+  /** Address to listen on. Default `127.0.0.1`. */
+  host: string;
+  /** Port to listen on (0 = any free port). Default 4433. */
+  port: number;
+  /** PEM certificate; when absent a development certificate is generated. */
+  cert?: string;
+  /** PEM private key matching `cert`. */
+  privateKey?: string;
+  /** Most concurrent sessions; more get 503. Default 1 000. */
+  maxConnections: number;
+  /** Most concurrent client-opened streams per session; more are refused. Default 100. */
+  maxStreams: number;
+  /** Per-session outbound buffer in bytes; also sets the flow-control windows. Default 1 MiB. */
+  bufferSize: number;
+  /** HTTP/3 addon use. Default `'auto'`. */
+  http3: Http3Mode;
+  /** Origin policy for sessions. Default `false`. */
+  checkOrigin: OriginCheck;
+  /** Idle sessions are closed after this many milliseconds. Default 60 000; 0 disables. */
+  idleTimeout: number;
+}
+
+/** Module configuration; every field is optional and has a safe default. */
+export interface StreamingConfig {
+  websocket?: Partial<WebSocketConfig>;
+  sse?: Partial<SseConfig>;
+  webTransport?: Partial<WebTransportConfig>;
+  /** Broadcast/registry backend; in-memory when absent. */
+  adapter?: StreamingAdapter;
+  /** Default slow-consumer policy. Default `'drop-oldest'`. */
+  slowConsumer?: SlowConsumerPolicy;
+  /** Functional middleware applied to every route, outermost first. */
+  middleware?: StreamingMiddleware[];
+  /** Longest graceful shutdown waits for connections to close, in milliseconds. Default 5 000. */
+  shutdownTimeout?: number;
+  /** Time a client has to send complete request headers, in milliseconds. Default 10 000. */
+  headersTimeout?: number;
+  /** Settings of the built-in `StreamingJwtGuard`. */
+  jwt?: StreamingJwtOptions;
+}
+
+/** Configuration with every default filled in. */
+export interface ResolvedStreamingConfig {
+  websocket: WebSocketConfig;
+  sse: SseConfig;
+  webTransport: WebTransportConfig;
+  adapter: StreamingAdapter | undefined;
+  slowConsumer: SlowConsumerPolicy;
+  middleware: StreamingMiddleware[];
+  shutdownTimeout: number;
+  headersTimeout: number;
+  jwt: StreamingJwtOptions | undefined;
+}
+
+/** How `StreamingJwtGuard` verifies tokens (with `jose`). */
+export interface StreamingJwtOptions {
+  /** HMAC secret (HS256/384/512). Give this or `publicKey` / `jwksUrl`. */
+  secret?: string;
+  /** PEM SPKI public key (RS/ES/PS algorithms). */
+  publicKey?: string;
+  /** Accepted algorithms. Default `['HS256']` with a secret, `['RS256', 'ES256']` with a key. */
+  algorithms?: string[];
+  /** Required `iss`. */
+  issuer?: string;
+  /** Required `aud`. */
+  audience?: string;
+  /** Accepted clock skew in seconds. Default 5. */
+  clockToleranceSec?: number;
+}

@@ -1,0 +1,14 @@
+/** Metadata key under which every streaming route decorator stores its {@link RouteMetadata}. */
+export const STREAMING_ROUTE_METADATA = 'forge-streaming:route';
+
+/** The `ExecutionContext.getType()` value seen by guards, interceptors and filters on streaming routes. */
+export const STREAMING_CONTEXT_TYPE = 'forge-streaming';
+
+/** Injection token of the resolved {@link ResolvedStreamingConfig}. */
+export const STREAMING_RESOLVED_CONFIG = Symbol('FORGE_STREAMING_RESOLVED_CONFIG');
+
+/** Injection token of the active {@link StreamingAdapter}. */
+export const STREAMING_ADAPTER = Symbol('FORGE_STREAMING_ADAPTER');
+
+/** Injection token of the list of started transports. */
+export const STREAMING_TRANSPORTS = Symbol('FORGE_STREAMING_TRANSPORTS');

@@ -1,0 +1,98 @@
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { InMemoryStreamingAdapter } from './adapters/in-memory-streaming.adapter.js';
+import { resolveStreamingConfig } from './config/resolve-config.js';
+import { AdmissionControl } from './context/admission-control.js';
+import { ConnectionRunner } from './context/connection-runner.js';
+import { StreamingContextCreator } from './context/streaming-context-creator.js';
+import { BroadcastHooks } from './core/broadcast-hooks.js';
+import { ConnectionRegistry } from './core/connection-registry.js';
+import { StreamingManager } from './core/streaming-manager.js';
+import { StreamingStatsCollector } from './core/streaming-stats.collector.js';
+import { StreamingMetadataAccessor } from './discovery/streaming-metadata.accessor.js';
+import { StreamingRouteRegistrar } from './discovery/streaming-route.registrar.js';
+import { StreamingRoutesExplorer } from './discovery/streaming-routes.explorer.js';
+import { StreamingJwtGuard } from './guards/streaming-jwt.guard.js';
+import { StreamingRateLimitGuard } from './guards/streaming-rate-limit.guard.js';
+import { StreamingLoggingInterceptor } from './interceptors/streaming-logging.interceptor.js';
+import type {
+  ResolvedStreamingConfig,
+  StreamingConfig,
+} from './interfaces/streaming-config.interface.js';
+import { RouteTable } from './routing/route-table.js';
+import {
+  ConfigurableStreamingModule,
+  STREAMING_ASYNC_OPTIONS_TYPE,
+  STREAMING_MODULE_OPTIONS,
+  STREAMING_OPTIONS_TYPE,
+} from './streaming-module.definition.js';
+import {
+  STREAMING_ADAPTER,
+  STREAMING_RESOLVED_CONFIG,
+  STREAMING_TRANSPORTS,
+} from './streaming.constants.js';
+import { TransportLifecycle } from './transports/transport-lifecycle.js';
+import { WebSocketTransport } from './transports/websocket/web-socket.transport.js';
+
+const providers: Provider[] = [
+  {
+    provide: STREAMING_RESOLVED_CONFIG,
+    useFactory: (config: StreamingConfig | undefined) => resolveStreamingConfig(config ?? {}),
+    inject: [STREAMING_MODULE_OPTIONS],
+  },
+  {
+    provide: STREAMING_ADAPTER,
+    useFactory: (config: ResolvedStreamingConfig) =>
+      config.adapter ?? new InMemoryStreamingAdapter(),
+    inject: [STREAMING_RESOLVED_CONFIG],
+  },
+  ConnectionRegistry,
+  RouteTable,
+  StreamingStatsCollector,
+  BroadcastHooks,
+  AdmissionControl,
+  ConnectionRunner,
+  StreamingContextCreator,
+  StreamingMetadataAccessor,
+  StreamingRoutesExplorer,
+  StreamingRouteRegistrar,
+  StreamingManager,
+  WebSocketTransport,
+  {
+    provide: STREAMING_TRANSPORTS,
+    useFactory: (...transports: unknown[]) => transports,
+    inject: [WebSocketTransport],
+  },
+  TransportLifecycle,
+  StreamingJwtGuard,
+  StreamingRateLimitGuard,
+  StreamingLoggingInterceptor,
+];
+
+/**
+ * Real-time endpoints for Nest: import `ForgeStreamingModule.forRoot(config)` (or `forRootAsync`)
+ * once; decorate controller methods with `@WebSocketRoute`, `@SseRoute`, `@WebTransportRoute`;
+ * inject `StreamingManager` anywhere. Global by default.
+ */
+@Module({
+  imports: [DiscoveryModule],
+  providers,
+  exports: [
+    StreamingManager,
+    StreamingJwtGuard,
+    StreamingRateLimitGuard,
+    StreamingLoggingInterceptor,
+    STREAMING_RESOLVED_CONFIG,
+  ],
+})
+export class ForgeStreamingModule extends ConfigurableStreamingModule {
+  /** Configures the module with a static config (every field optional). */
+  static override forRoot(config: typeof STREAMING_OPTIONS_TYPE = {}): DynamicModule {
+    return super.forRoot(config);
+  }
+
+  /** Configures the module from a factory or class resolved through DI. */
+  static override forRootAsync(options: typeof STREAMING_ASYNC_OPTIONS_TYPE): DynamicModule {
+    return super.forRootAsync(options);
+  }
+}

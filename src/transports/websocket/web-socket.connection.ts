@@ -1,0 +1,275 @@
+import { Observable, type Subscriber } from 'rxjs';
+import type { Socket } from 'node:net';
+import type WebSocket from 'ws';
+import { BaseConnection, type ConnectionInit } from '../../core/base-connection.js';
+import { OutboundMessage } from '../../core/outbound-message.js';
+import type { OutboundChunk } from '../../core/outbound-queue.js';
+import { uncorkAtEndOfTick, type TickCorkable } from '../../core/tick-corker.js';
+import { CloseCode } from '../../errors/close-codes.js';
+import { ConnectionClosedError } from '../../errors/connection-closed.error.js';
+import {
+  MessageType,
+  type WebSocketConnection,
+  type WebSocketMessage,
+} from '../../interfaces/connection.interface.js';
+import type { MessageRateLimitOptions } from '../../interfaces/streaming-config.interface.js';
+import { InboundMessageQueue } from './inbound-message-queue.js';
+
+/** Limits of one WebSocket connection. */
+export interface WebSocketConnectionLimits {
+  /** Inbound bytes queued before reading pauses. */
+  readonly readBufferSize: number;
+  /** Ping interval (0 = no heartbeat). */
+  readonly pingPeriod: number;
+  /** Time allowed for the pong. */
+  readonly pongWait: number;
+  /** Inbound message-rate limit. */
+  readonly messageRateLimit: MessageRateLimitOptions | undefined;
+}
+
+const MAX_REASON_BYTES = 123;
+
+function truncateReason(reason: string): string {
+  if (Buffer.byteLength(reason) <= MAX_REASON_BYTES) return reason;
+  let out = reason;
+  while (Buffer.byteLength(out) > MAX_REASON_BYTES) out = out.slice(0, -1);
+  return out;
+}
+
+/**
+ * A WebSocket connection on a `ws` socket. Outbound frames are built once per message (and once
+ * per broadcast) and written straight to the TCP socket, corked per tick; with permessage-deflate
+ * negotiated, writes go through `ws` so compression stays in order.
+ */
+export class WebSocketConnectionImpl
+  extends BaseConnection
+  implements WebSocketConnection, TickCorkable
+{
+  declare readonly protocol: 'websocket';
+  private readonly socket: Socket;
+  private readonly compressed: boolean;
+  private readonly inbound = new InboundMessageQueue<WebSocketMessage>();
+  private readonly observers = new Set<Subscriber<WebSocketMessage>>();
+  private corked = false;
+  private paused = false;
+  private serverInitiatedClose = false;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private pongTimer: NodeJS.Timeout | undefined;
+  private rateWindowStart = 0;
+  private rateCount = 0;
+  private observable: Observable<WebSocketMessage> | undefined;
+
+  constructor(
+    private readonly ws: WebSocket,
+    init: ConnectionInit,
+    private readonly limits: WebSocketConnectionLimits,
+  ) {
+    super(init);
+    this.socket = (ws as unknown as { _socket: Socket })._socket;
+    this.compressed = ws.extensions.includes('permessage-deflate');
+    ws.on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) =>
+      this.onMessage(data, isBinary),
+    );
+    ws.on('close', (code: number, reason: Buffer) => this.onClose(code, reason));
+    ws.on('error', () => {
+      this.stats.errors += 1;
+    });
+    ws.on('pong', () => this.onPong());
+    this.socket.on('drain', () => this.onTransportDrain());
+    if (limits.pingPeriod > 0) {
+      this.heartbeat = setInterval(() => this.ping(), limits.pingPeriod);
+      this.heartbeat.unref();
+    }
+  }
+
+  get subprotocol(): string {
+    return this.ws.protocol;
+  }
+
+  readMessage(): Promise<WebSocketMessage> {
+    const next = this.inbound.next();
+    if (this.paused && this.inbound.bytes <= this.limits.readBufferSize / 2) {
+      this.paused = false;
+      this.ws.resume();
+    }
+    return next;
+  }
+
+  writeMessage(type: MessageType, data: string | Uint8Array): Promise<void> {
+    if (this.isClosed) return Promise.reject(new ConnectionClosedError(this.closeInfoOrDefault()));
+    const message =
+      type === MessageType.Binary
+        ? OutboundMessage.binary(typeof data === 'string' ? Buffer.from(data) : data)
+        : OutboundMessage.text(
+            typeof data === 'string' ? data : Buffer.from(data).toString('utf8'),
+          );
+    this.deliver(message);
+    return Promise.resolve();
+  }
+
+  sendJSON(value: unknown): Promise<void> {
+    const json = JSON.stringify(value);
+    return this.writeMessage(MessageType.Text, json === undefined ? 'null' : json);
+  }
+
+  get messages$(): Observable<WebSocketMessage> {
+    if (!this.observable) {
+      this.observable = new Observable<WebSocketMessage>((subscriber) => {
+        if (this.isClosed && this.inbound.bytes === 0) {
+          subscriber.complete();
+          return undefined;
+        }
+        for (const message of this.inbound.drain()) subscriber.next(message);
+        this.observers.add(subscriber);
+        this.resumeIfPaused();
+        return () => {
+          this.observers.delete(subscriber);
+        };
+      });
+    }
+    return this.observable;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<WebSocketMessage> {
+    for (;;) {
+      try {
+        yield await this.readMessage();
+      } catch (error) {
+        if (error instanceof ConnectionClosedError) return;
+        throw error;
+      }
+    }
+  }
+
+  /** Ends the per-tick write batch. */
+  uncorkTick(): void {
+    this.corked = false;
+    this.socket.uncork();
+  }
+
+  protected encode(message: OutboundMessage): OutboundChunk {
+    if (this.compressed) return message.binary ? message.bytes : message.text;
+    return message.webSocketFrame();
+  }
+
+  protected transportBufferedBytes(): number {
+    return this.compressed ? this.ws.bufferedAmount : this.socket.writableLength;
+  }
+
+  protected transportWrite(chunk: OutboundChunk): void {
+    if (this.compressed) {
+      this.ws.send(chunk, { compress: true, binary: typeof chunk !== 'string' });
+      return;
+    }
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      uncorkAtEndOfTick(this);
+    }
+    this.socket.write(chunk);
+  }
+
+  protected override beginBatch(): void {
+    if (!this.compressed && !this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      uncorkAtEndOfTick(this);
+    }
+  }
+
+  protected transportClose(code: number, reason: string): void {
+    this.serverInitiatedClose = true;
+    try {
+      this.ws.close(code, truncateReason(reason));
+    } catch {
+      this.ws.terminate();
+    }
+  }
+
+  /** Drops the connection without a close handshake (dead peers, shutdown deadline). */
+  terminate(): void {
+    this.serverInitiatedClose = true;
+    this.ws.terminate();
+  }
+
+  private onMessage(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {
+    const buffer = Buffer.isBuffer(data)
+      ? data
+      : Array.isArray(data)
+        ? Buffer.concat(data)
+        : Buffer.from(data);
+    this.stats.messagesIn += 1;
+    this.stats.bytesIn += buffer.byteLength;
+    this.markAlive();
+    if (this.isClosed) return;
+    if (this.limits.messageRateLimit && !this.withinRate(this.limits.messageRateLimit)) {
+      this.close(CloseCode.PolicyViolation, 'message rate limit exceeded');
+      return;
+    }
+    const message: WebSocketMessage = isBinary
+      ? { type: MessageType.Binary, data: buffer }
+      : { type: MessageType.Text, data: buffer.toString('utf8') };
+    if (this.observers.size > 0) {
+      for (const observer of this.observers) observer.next(message);
+      return;
+    }
+    this.inbound.push(message, buffer.byteLength);
+    if (!this.paused && this.inbound.bytes > this.limits.readBufferSize) {
+      this.paused = true;
+      this.ws.pause();
+    }
+  }
+
+  private resumeIfPaused(): void {
+    if (this.paused) {
+      this.paused = false;
+      this.ws.resume();
+    }
+  }
+
+  private withinRate(limit: MessageRateLimitOptions): boolean {
+    const now = Date.now();
+    if (now - this.rateWindowStart >= limit.windowMs) {
+      this.rateWindowStart = now;
+      this.rateCount = 0;
+    }
+    this.rateCount += 1;
+    return this.rateCount <= limit.messages;
+  }
+
+  private ping(): void {
+    if (this.isClosed || this.pongTimer) return;
+    if (this.paused) return;
+    try {
+      this.ws.ping();
+    } catch {
+      return;
+    }
+    this.pongTimer = setTimeout(() => {
+      this.pongTimer = undefined;
+      if (!this.paused) this.terminate();
+    }, this.limits.pongWait);
+    this.pongTimer.unref();
+  }
+
+  private onPong(): void {
+    this.markAlive();
+  }
+
+  private markAlive(): void {
+    if (this.pongTimer) {
+      clearTimeout(this.pongTimer);
+      this.pongTimer = undefined;
+    }
+  }
+
+  private onClose(code: number, reason: Buffer): void {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.markAlive();
+    const info = { code, reason: reason.toString('utf8'), byServer: this.serverInitiatedClose };
+    this.inbound.close(info);
+    for (const observer of this.observers) observer.complete();
+    this.observers.clear();
+    this.markClosed(info);
+  }
+}
