@@ -1,7 +1,14 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { ForbiddenException, Inject, Injectable } from '@nestjs/common';
 import { ExternalContextCreator } from '@nestjs/core';
 import { GUARDS_METADATA, INTERCEPTORS_METADATA } from '@nestjs/common/constants.js';
 import type { CanActivate, NestInterceptor } from '@nestjs/common';
+import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
+import type { GuardsConsumer } from '@nestjs/core/guards/guards-consumer.js';
+import type { GuardsContextCreator } from '@nestjs/core/guards/guards-context-creator.js';
+import type { InterceptorsConsumer } from '@nestjs/core/interceptors/interceptors-consumer.js';
+import type { InterceptorsContextCreator } from '@nestjs/core/interceptors/interceptors-context-creator.js';
+import type { ExternalExceptionFilterContext } from '@nestjs/core/exceptions/external-exception-filter-context.js';
+import { isObservable, lastValueFrom } from 'rxjs';
 import type { HandshakeRequest, StreamingProtocol } from '../interfaces/connection.interface.js';
 import type { AnyRouteOptions } from '../interfaces/route-options.interface.js';
 import type { RouteDefinition, RouteInvoker } from '../routing/route-definition.js';
@@ -21,6 +28,19 @@ function copyMetadata(from: MetadataHolder, to: MetadataHolder): void {
 /** The host object of a programmatic route (what `context.getClass()` returns for it). */
 export class ProgrammaticStreamingRoute {
   constructor(readonly handle: StreamingHandler) {}
+}
+
+/**
+ * The enhancer machinery inside Nest's `ExternalContextCreator`. It is used directly (rather than
+ * `create()`) because `create()` finds a host's module only among providers, so guards declared
+ * on a controller would resolve to nothing; here the module key comes from discovery.
+ */
+interface EnhancerMachinery {
+  readonly guardsContextCreator: GuardsContextCreator;
+  readonly guardsConsumer: GuardsConsumer;
+  readonly interceptorsContextCreator: InterceptorsContextCreator;
+  readonly interceptorsConsumer: InterceptorsConsumer;
+  readonly filtersContextCreator: ExternalExceptionFilterContext;
 }
 
 /** Instances of guards and interceptors for a programmatic route. */
@@ -48,16 +68,16 @@ export class StreamingContextCreator {
     protocol: StreamingProtocol,
     path: string,
     options: AnyRouteOptions,
+    moduleKey: string,
   ): RouteDefinition {
     const method = (instance as Record<string, unknown>)[methodName] as StreamingHandler;
     const source = `${instance.constructor.name}.${methodName}`;
-    const route = this.build(instance, methodName, method, (conn) => method.call(instance, conn), {
+    return this.build(instance, moduleKey, method, (conn) => method.call(instance, conn), {
       protocol,
       path,
       options,
       source,
     });
-    return route;
   }
 
   /** A route for a handler registered at run time through `StreamingManager`. */
@@ -72,7 +92,7 @@ export class StreamingContextCreator {
     const metadataSource = function programmaticRoute() {};
     Reflect.defineMetadata(GUARDS_METADATA, enhancers.guards, metadataSource);
     Reflect.defineMetadata(INTERCEPTORS_METADATA, enhancers.interceptors, metadataSource);
-    return this.build(host, 'handle', metadataSource, handler, {
+    return this.build(host, '', metadataSource, handler, {
       protocol,
       path,
       options,
@@ -82,7 +102,7 @@ export class StreamingContextCreator {
 
   private build(
     instance: object,
-    methodName: string,
+    moduleKey: string,
     metadataSource: MetadataHolder,
     handler: StreamingHandler,
     shape: Omit<RouteDefinition, 'invoke'>,
@@ -105,17 +125,55 @@ export class StreamingContextCreator {
       }
     };
     copyMetadata(metadataSource, callback);
-    route.invoke = this.externalContextCreator.create(
-      instance,
-      callback as (...args: unknown[]) => unknown,
-      methodName,
-      undefined,
-      undefined,
-      undefined,
-      undefined,
-      { guards: true, interceptors: true, filters: true },
-      STREAMING_CONTEXT_TYPE,
-    ) as RouteInvoker;
+    route.invoke = this.compile(instance, moduleKey, callback as (...args: unknown[]) => unknown);
     return route;
+  }
+
+  /** Guards, then interceptors around the callback, with exception filters around both. */
+  private compile(
+    instance: object,
+    moduleKey: string,
+    callback: (...args: unknown[]) => unknown,
+  ): RouteInvoker {
+    const nest = this.externalContextCreator as unknown as EnhancerMachinery;
+    const guards = nest.guardsContextCreator.create(instance, callback, moduleKey);
+    const interceptors = nest.interceptorsContextCreator.create(instance, callback, moduleKey);
+    const filters = nest.filtersContextCreator.create(
+      instance,
+      callback as Parameters<ExternalExceptionFilterContext['create']>[1],
+      moduleKey,
+    );
+    return async (request, handshake) => {
+      const args: unknown[] = [request, handshake];
+      try {
+        if (
+          guards.length > 0 &&
+          !(await nest.guardsConsumer.tryActivate(
+            guards,
+            args,
+            instance,
+            callback,
+            STREAMING_CONTEXT_TYPE,
+          ))
+        ) {
+          throw new ForbiddenException('Forbidden resource');
+        }
+        const result = await nest.interceptorsConsumer.intercept(
+          interceptors,
+          args,
+          instance,
+          callback,
+          async () => callback(...args),
+          STREAMING_CONTEXT_TYPE,
+        );
+        return isObservable(result)
+          ? await lastValueFrom(result, { defaultValue: undefined })
+          : result;
+      } catch (error) {
+        const host = new ExecutionContextHost(args);
+        host.setType(STREAMING_CONTEXT_TYPE);
+        return filters.next(error as Error, host);
+      }
+    };
   }
 }

@@ -24,6 +24,7 @@ export class StreamingRouteRegistrar implements OnModuleInit {
           protocol,
           found.path,
           options,
+          found.moduleKey,
         ),
       );
     }

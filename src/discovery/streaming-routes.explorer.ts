@@ -12,6 +12,8 @@ export interface DiscoveredRoute {
   readonly metadata: RouteMetadata;
   /** Full path, controller prefix included. */
   readonly path: string;
+  /** Token of the module that declares the host (where its guards and interceptors resolve). */
+  readonly moduleKey: string;
 }
 
 /** Walks controllers and providers for streaming route decorators. */
@@ -60,6 +62,7 @@ export class StreamingRoutesExplorer {
           methodName: name,
           metadata,
           path: joinPaths(prefix, metadata.path),
+          moduleKey: (wrapper.host as { token?: string } | undefined)?.token ?? '',
         });
       }
     }

@@ -1,6 +1,19 @@
 import type { Server, IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 
+const INTERNAL_LISTENER = Symbol('forge-streaming:internal-listener');
+
+/** Marks a server listener as the library's own bookkeeping (not an upgrade handler). */
+export function markInternalListener<T extends (...args: never[]) => void>(listener: T): T {
+  Object.defineProperty(listener, INTERNAL_LISTENER, { value: true });
+  return listener;
+}
+
+/** Whether a listener was marked with {@link markInternalListener}. */
+export function isInternalListener(listener: unknown): boolean {
+  return typeof listener === 'function' && INTERNAL_LISTENER in listener;
+}
+
 /**
  * Cuts off clients that do not finish sending request headers in time (slowloris). Node only
  * checks `headersTimeout` every 30 s; this arms a timer per new TCP connection, cleared when the
@@ -17,7 +30,9 @@ export class HeadersTimeout {
     this.timers.set(socket, timer);
     socket.once('close', () => this.clear(socket));
   };
-  private readonly onHeaders = (req: IncomingMessage) => this.clear(req.socket);
+  private readonly onHeaders = markInternalListener((req: IncomingMessage) =>
+    this.clear(req.socket),
+  );
 
   constructor(
     private readonly server: Server,

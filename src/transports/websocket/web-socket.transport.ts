@@ -31,6 +31,7 @@ import type { RouteDefinition } from '../../routing/route-definition.js';
 import { RouteTable } from '../../routing/route-table.js';
 import { STREAMING_RESOLVED_CONFIG } from '../../streaming.constants.js';
 import { writeRawRefusal } from '../raw-http-response.js';
+import { isInternalListener } from '../headers-timeout.js';
 import { WebSocketConnectionImpl } from './web-socket.connection.js';
 import { selectSubprotocol } from './subprotocol.js';
 
@@ -96,7 +97,7 @@ export class WebSocketTransport implements StreamingTransport {
     const { path } = parseRequestTarget(req.url ?? '/');
     const match = this.routes.match('websocket', path);
     if (!match) {
-      if ((this.httpServer?.listenerCount('upgrade') ?? 0) > 1) return;
+      if (this.otherUpgradeHandlers() > 0) return;
       this.refuse(socket, refusal(404, `Cannot upgrade ${path}: no WebSocket route`, 'not-found'));
       return;
     }
@@ -247,6 +248,14 @@ export class WebSocketTransport implements StreamingTransport {
       this.servers.set(key, server);
     }
     return server;
+  }
+
+  /** Upgrade listeners that are not this transport's nor the library's bookkeeping. */
+  private otherUpgradeHandlers(): number {
+    const listeners = this.httpServer?.listeners('upgrade') ?? [];
+    return listeners.filter(
+      (listener) => listener !== this.onUpgrade && !isInternalListener(listener),
+    ).length;
   }
 
   private validateHandshake(req: IncomingMessage): string | undefined {

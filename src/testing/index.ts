@@ -1,0 +1,14 @@
+export {
+  createStreamingTestApp,
+  StreamingTestApp,
+  StreamingTestClient,
+  type StreamingTestAppOptions,
+  type TestPlatform,
+} from './streaming-test-app.js';
+export {
+  WebSocketTestConnection,
+  type ExpectedMessage,
+  type ReceivedClose,
+  type ReceivedMessage,
+  type WebSocketTestOptions,
+} from './web-socket-test-connection.js';

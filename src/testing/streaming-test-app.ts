@@ -1,0 +1,117 @@
+import type { INestApplication, ModuleMetadata } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import type { AddressInfo } from 'node:net';
+import type { StreamingConfig } from '../interfaces/streaming-config.interface.js';
+import { ForgeStreamingModule } from '../streaming.module.js';
+import { StreamingManager } from '../core/streaming-manager.js';
+import {
+  WebSocketTestConnection,
+  type WebSocketTestOptions,
+} from './web-socket-test-connection.js';
+
+/** Which Nest HTTP platform a test app runs on. */
+export type TestPlatform = 'express' | 'fastify';
+
+/** Options of {@link createStreamingTestApp}. */
+export interface StreamingTestAppOptions extends ModuleMetadata {
+  /** Module config; the module is imported for you unless `imports` already has it. */
+  config?: StreamingConfig;
+  /** HTTP platform. Default `'express'`. */
+  platform?: TestPlatform;
+  /** Runs before `listen` (global guards, pipes, shutdown hooks …). */
+  configure?: (app: INestApplication) => void | Promise<void>;
+  /** Keep Nest's logger. Default false (silent). */
+  logger?: boolean;
+}
+
+/** The entry point of the fluent clients: `app.test().webSocket('/ws')`. */
+export class StreamingTestClient {
+  constructor(private readonly testApp: StreamingTestApp) {}
+
+  /** A WebSocket client for `path` (query string allowed). */
+  webSocket(path: string, options?: WebSocketTestOptions): WebSocketTestConnection {
+    return new WebSocketTestConnection(`${this.testApp.wsUrl}${path}`, options);
+  }
+}
+
+/** A running Nest application on an ephemeral loopback port, with fluent streaming clients. */
+export class StreamingTestApp {
+  constructor(
+    /** The Nest application. */
+    readonly app: INestApplication,
+  ) {}
+
+  /** Wraps an application that is already listening. */
+  static of(app: INestApplication): StreamingTestApp {
+    return new StreamingTestApp(app);
+  }
+
+  /** The bound port. */
+  get port(): number {
+    const address = this.app.getHttpServer().address() as AddressInfo | null;
+    if (!address) throw new Error('The application is not listening');
+    return address.port;
+  }
+
+  /** `http://127.0.0.1:<port>` */
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** `ws://127.0.0.1:<port>` */
+  get wsUrl(): string {
+    return `ws://127.0.0.1:${this.port}`;
+  }
+
+  /** The application's `StreamingManager`. */
+  get manager(): StreamingManager {
+    return this.app.get(StreamingManager);
+  }
+
+  /** Fluent clients. */
+  test(): StreamingTestClient {
+    return new StreamingTestClient(this);
+  }
+
+  /** Closes the application (graceful shutdown included). */
+  close(): Promise<void> {
+    return this.app.close();
+  }
+}
+
+async function createPlatformApp(
+  moduleRef: Awaited<ReturnType<ReturnType<typeof Test.createTestingModule>['compile']>>,
+  platform: TestPlatform,
+): Promise<INestApplication> {
+  if (platform === 'fastify') {
+    const { FastifyAdapter } = await import('@nestjs/platform-fastify');
+    return moduleRef.createNestApplication(new FastifyAdapter());
+  }
+  return moduleRef.createNestApplication();
+}
+
+/**
+ * Builds, starts and returns a test application listening on 127.0.0.1 with an ephemeral port.
+ * `ForgeStreamingModule.forRoot(config)` is imported for you.
+ */
+export async function createStreamingTestApp(
+  options: StreamingTestAppOptions = {},
+): Promise<StreamingTestApp> {
+  const {
+    config,
+    platform = 'express',
+    configure,
+    logger = false,
+    imports = [],
+    ...metadata
+  } = options;
+  const moduleRef = await Test.createTestingModule({
+    ...metadata,
+    imports: [ForgeStreamingModule.forRoot(config ?? {}), ...imports],
+  }).compile();
+  const app = await createPlatformApp(moduleRef, platform);
+  if (!logger) app.useLogger(false);
+  await configure?.(app);
+  await app.listen(0, '127.0.0.1');
+  return new StreamingTestApp(app);
+}
