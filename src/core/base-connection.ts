@@ -43,6 +43,8 @@ export interface ConnectionInit {
   readonly batching?: BatchingOptions;
 }
 
+const NO_ROOMS: ReadonlySet<string> = new Set<string>();
+
 /** Derives a user id from what a guard put on `request.user`. */
 export function deriveUserId(user: unknown): string | undefined {
   if (user === null || typeof user !== 'object') {
@@ -70,16 +72,16 @@ export abstract class BaseConnection implements StreamingConnection {
   readonly closed: Promise<CloseInfo>;
 
   private readonly values: Map<string, unknown>;
-  private readonly roomSet = new Set<string>();
-  private readonly abortController = new AbortController();
+  private roomSet: Set<string> | undefined;
+  private abortController: AbortController | undefined;
   private resolveClosed!: (info: CloseInfo) => void;
   private closeInfo: CloseInfo | undefined;
   private closing = false;
   private kept = false;
   private hooks: ConnectionHooks | undefined;
-  private readonly queue = new OutboundQueue();
+  private queueInstance: OutboundQueue | undefined;
   private readonly batcher: MessageBatcher | undefined;
-  private drainWaiters: (() => void)[] = [];
+  private drainWaiters: (() => void)[] | undefined;
   protected readonly stats: StreamingStatsCollector;
   protected readonly bufferLimit: number;
   protected readonly slowConsumer: SlowConsumerPolicy;
@@ -110,11 +112,21 @@ export abstract class BaseConnection implements StreamingConnection {
   }
 
   get rooms(): ReadonlySet<string> {
-    return this.roomSet;
+    return this.roomSet ?? NO_ROOMS;
   }
 
+  /** Created on first use (most connections never read it); aborted once closed. */
   get signal(): AbortSignal {
+    if (!this.abortController) {
+      this.abortController = new AbortController();
+      if (this.closeInfo) this.abortController.abort(new ConnectionClosedError(this.closeInfo));
+    }
     return this.abortController.signal;
+  }
+
+  /** The outbound queue, created when the first chunk has to wait. */
+  private get queue(): OutboundQueue {
+    return (this.queueInstance ??= new OutboundQueue());
   }
 
   get isClosed(): boolean {
@@ -128,7 +140,9 @@ export abstract class BaseConnection implements StreamingConnection {
 
   /** Bytes waiting: in the transport plus in the connection's own queue. */
   get bufferedAmount(): number {
-    return this.transportBufferedBytes() + this.queue.bytes + (this.batcher?.bytes ?? 0);
+    return (
+      this.transportBufferedBytes() + (this.queueInstance?.bytes ?? 0) + (this.batcher?.bytes ?? 0)
+    );
   }
 
   /** Called once by the registry when the connection is registered. */
@@ -158,13 +172,13 @@ export abstract class BaseConnection implements StreamingConnection {
   }
 
   join(room: string): void {
-    if (this.isClosed || this.roomSet.has(room)) return;
-    this.roomSet.add(room);
+    if (this.isClosed || this.roomSet?.has(room)) return;
+    (this.roomSet ??= new Set()).add(room);
     this.hooks?.joined(this, room);
   }
 
   leave(room: string): void {
-    if (!this.roomSet.delete(room)) return;
+    if (!this.roomSet?.delete(room)) return;
     this.hooks?.left(this, room);
   }
 
@@ -189,13 +203,13 @@ export abstract class BaseConnection implements StreamingConnection {
   /** Resolves when the outbound buffer has drained below half the limit (or the connection closed). */
   drained(): Promise<void> {
     if (this.isClosed || this.bufferedAmount <= this.bufferLimit / 2) return Promise.resolve();
-    return new Promise((resolve) => this.drainWaiters.push(resolve));
+    return new Promise((resolve) => (this.drainWaiters ??= []).push(resolve));
   }
 
   close(code: number = CloseCode.Normal, reason = ''): void {
     if (this.isClosed) return;
-    this.closing = true;
     this.batcher?.flush();
+    this.closing = true;
     this.transportClose(code, reason);
   }
 
@@ -218,7 +232,11 @@ export abstract class BaseConnection implements StreamingConnection {
   protected deliverChunk(chunk: OutboundChunk, bytes: number): boolean {
     if (this.isClosed) return false;
     const inTransport = this.transportBufferedBytes();
-    if (this.queue.length === 0 && (inTransport === 0 || inTransport + bytes <= this.bufferLimit)) {
+    const queued = this.queueInstance;
+    if (
+      (queued === undefined || queued.length === 0) &&
+      (inTransport === 0 || inTransport + bytes <= this.bufferLimit)
+    ) {
       this.writeToTransport(chunk, bytes);
       return true;
     }
@@ -263,16 +281,21 @@ export abstract class BaseConnection implements StreamingConnection {
 
   /** Transports call this when their buffer drained: queued chunks move on. */
   protected onTransportDrain(): void {
-    while (this.queue.length > 0 && !this.isClosed) {
+    const queue = this.queueInstance;
+    while (queue !== undefined && queue.length > 0 && !this.isClosed) {
       const inTransport = this.transportBufferedBytes();
       if (inTransport > 0 && inTransport >= this.bufferLimit / 2) break;
-      const item = this.queue.shift();
+      const item = queue.shift();
       if (!item) break;
       this.writeToTransport(item.chunk, item.bytes);
     }
-    if (this.drainWaiters.length > 0 && this.bufferedAmount <= this.bufferLimit / 2) {
+    if (
+      this.drainWaiters !== undefined &&
+      this.drainWaiters.length > 0 &&
+      this.bufferedAmount <= this.bufferLimit / 2
+    ) {
       const waiters = this.drainWaiters;
-      this.drainWaiters = [];
+      this.drainWaiters = undefined;
       for (const resolve of waiters) resolve();
     }
   }
@@ -285,11 +308,12 @@ export abstract class BaseConnection implements StreamingConnection {
     if (this.closeInfo) return;
     this.closeInfo = info;
     this.closing = true;
-    this.queue.clear();
+    this.queueInstance?.clear();
     this.batcher?.dispose();
-    for (const resolve of this.drainWaiters) resolve();
-    this.drainWaiters = [];
-    this.abortController.abort(new ConnectionClosedError(info));
+    const waiters = this.drainWaiters ?? [];
+    this.drainWaiters = undefined;
+    for (const resolve of waiters) resolve();
+    this.abortController?.abort(new ConnectionClosedError(info));
     this.hooks?.closed(this);
     this.resolveClosed(info);
   }

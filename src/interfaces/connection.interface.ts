@@ -64,6 +64,8 @@ export interface StreamingConnection {
   readonly closed: Promise<CloseInfo>;
   /** True once the connection is closing or closed. */
   readonly isClosed: boolean;
+  /** Outbound bytes waiting to be written (bounded by the route's buffer limit). */
+  readonly bufferedAmount: number;
   /** Reads a context value (route params, values set by guards or middleware, e.g. `user_id`). */
   get<T = unknown>(key: string): T | undefined;
   /** Stores a context value; primitive values can be used with the `whereMeta()` filter. */
