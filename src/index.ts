@@ -42,6 +42,18 @@ export { InvalidRouteError } from './errors/invalid-route.error.js';
 export { InvalidConfigError } from './errors/invalid-config.error.js';
 export { MissingDependencyError } from './errors/missing-dependency.error.js';
 
+export {
+  WebTransportServerInfo,
+  type WebTransportCertificateHash,
+} from './transports/web-transport/web-transport-server-info.js';
+
+export {
+  SSE_ERROR_EVENT,
+  SSE_RESET_EVENT,
+  SseFieldError,
+} from './transports/sse/sse-encoder.js';
+export { SseHeadersSentError } from './transports/sse/sse-headers-sent.error.js';
+
 export { InMemoryStreamingAdapter } from './adapters/in-memory-streaming.adapter.js';
 export { InMemoryHistoryStore } from './adapters/in-memory-history.store.js';
 
@@ -103,6 +115,7 @@ export type {
   PresenceEvent,
   PresenceMember,
   SseAudience,
+  SseGapNotice,
   SseHistoryEntry,
   SseHistoryStore,
   SseReplay,

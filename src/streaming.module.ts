@@ -33,6 +33,9 @@ import {
 } from './streaming.constants.js';
 import { TransportLifecycle } from './transports/transport-lifecycle.js';
 import { WebSocketTransport } from './transports/websocket/web-socket.transport.js';
+import { SseTransport } from './transports/sse/sse.transport.js';
+import { WebTransportServerInfo } from './transports/web-transport/web-transport-server-info.js';
+import { WebTransportTransport } from './transports/web-transport/web-transport.transport.js';
 
 const providers: Provider[] = [
   {
@@ -58,10 +61,13 @@ const providers: Provider[] = [
   StreamingRouteRegistrar,
   StreamingManager,
   WebSocketTransport,
+  SseTransport,
+  WebTransportServerInfo,
+  WebTransportTransport,
   {
     provide: STREAMING_TRANSPORTS,
     useFactory: (...transports: unknown[]) => transports,
-    inject: [WebSocketTransport],
+    inject: [WebSocketTransport, SseTransport, WebTransportTransport],
   },
   TransportLifecycle,
   StreamingJwtGuard,
@@ -82,6 +88,7 @@ const providers: Provider[] = [
     StreamingJwtGuard,
     StreamingRateLimitGuard,
     StreamingLoggingInterceptor,
+    WebTransportServerInfo,
     STREAMING_RESOLVED_CONFIG,
   ],
 })

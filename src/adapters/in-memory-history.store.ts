@@ -55,13 +55,15 @@ export class InMemoryHistoryStore implements SseHistoryStore {
     if (!history || seq === undefined || seq >= history.nextSeq) {
       return Promise.resolve({ entries: [], gap: true });
     }
-    const newest = history.nextSeq - 1;
-    if (seq === newest) return Promise.resolve({ entries: [], gap: false });
     const oldestHeld =
       history.entries.length > 0 ? this.seqOf(history.entries[0].id)! : history.nextSeq;
+    const held = seq >= oldestHeld ? history.entries[seq - oldestHeld] : undefined;
+    const anchor = held?.id === lastEventId ? held : undefined;
+    const newest = history.nextSeq - 1;
+    if (seq === newest) return Promise.resolve({ entries: [], gap: false, anchor });
     if (seq + 1 < oldestHeld) return Promise.resolve({ entries: [], gap: true });
     const entries = history.entries.filter((entry) => this.seqOf(entry.id)! > seq);
-    return Promise.resolve({ entries, gap: false });
+    return Promise.resolve({ entries, gap: false, anchor });
   }
 
   lastId(route: string): Promise<string | undefined> {

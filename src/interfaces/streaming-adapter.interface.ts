@@ -64,7 +64,13 @@ export interface PresenceEvent {
 /** Who an SSE history entry is for, so replay never leaks another client's events. */
 export type SseAudience =
   | { readonly kind: 'filters'; readonly filters: readonly ConnectionFilter[] }
-  | { readonly kind: 'stream'; readonly streamKey: string };
+  | {
+      readonly kind: 'stream';
+      /** The stream the event is private to (a connection id, kept across resumes). */
+      readonly streamKey: string;
+      /** The user the stream belongs to; a stream is only continued by the same user. */
+      readonly userId?: string;
+    };
 
 /** One stored SSE event. */
 export interface SseHistoryEntry {
@@ -82,6 +88,11 @@ export interface SseReplay {
   readonly entries: readonly SseHistoryEntry[];
   /** True when events after the id are no longer held (or the id is unknown): send a reset event. */
   readonly gap: boolean;
+  /**
+   * The entry named by the given id, when it is still held (optional): lets a resuming stream
+   * continue the private events of the stream it resumed from.
+   */
+  readonly anchor?: SseHistoryEntry;
 }
 
 /** Storage of SSE history per route. */
@@ -92,6 +103,23 @@ export interface SseHistoryStore {
   replay(route: string, lastEventId: string): Promise<SseReplay>;
   /** The newest id on `route` (undefined when empty). */
   lastId(route: string): Promise<string | undefined>;
+  /**
+   * Optional (cluster stores): listens for gaps in live delivery, when events may have been
+   * missed by this instance's clients (e.g. the backend was unreachable). The SSE transport
+   * sends its open streams a reset event. Returns an unsubscribe function.
+   */
+  onGap?(listener: (notice: SseGapNotice) => void): () => void;
+}
+
+/** Live SSE events may have been missed on this instance: streams should get a reset event. */
+export interface SseGapNotice {
+  /**
+   * Why: `resubscribed` (this instance's subscription to other instances was interrupted),
+   * `publish-lost` (another instance could not publish for a while).
+   */
+  readonly reason: 'resubscribed' | 'publish-lost';
+  /** When it was detected (epoch ms). */
+  readonly at: number;
 }
 
 /** Health of the adapter's backend. */

@@ -51,12 +51,14 @@ export class TransportLifecycle
     });
     const httpAdapter = this.httpAdapterHost?.httpAdapter;
     const httpServer = httpAdapter?.getHttpServer() as Server | undefined;
+    const context = { httpServer, httpAdapterType: httpAdapter?.getType() };
+    for (const transport of this.transports) await transport.start(context);
+    // After the transports: a transport may take over the server's listeners (SSE does), and
+    // the timeout's listeners must stay first.
     if (httpServer) {
       this.headersTimeout = new HeadersTimeout(httpServer, this.config.headersTimeout);
       this.headersTimeout.start();
     }
-    const context = { httpServer, httpAdapterType: httpAdapter?.getType() };
-    for (const transport of this.transports) await transport.start(context);
     this.started = true;
   }
 

@@ -49,7 +49,7 @@ export class WebSocketConnectionImpl
   private readonly socket: Socket;
   private readonly compressed: boolean;
   private readonly inbound = new InboundMessageQueue<WebSocketMessage>();
-  private readonly observers = new Set<Subscriber<WebSocketMessage>>();
+  private observers: Set<Subscriber<WebSocketMessage>> | undefined;
   private corked = false;
   private paused = false;
   private serverInitiatedClose = false;
@@ -120,10 +120,10 @@ export class WebSocketConnectionImpl
           return undefined;
         }
         for (const message of this.inbound.drain()) subscriber.next(message);
-        this.observers.add(subscriber);
+        (this.observers ??= new Set()).add(subscriber);
         this.resumeIfPaused();
         return () => {
-          this.observers.delete(subscriber);
+          this.observers?.delete(subscriber);
         };
       });
     }
@@ -209,7 +209,7 @@ export class WebSocketConnectionImpl
     const message: WebSocketMessage = isBinary
       ? { type: MessageType.Binary, data: buffer }
       : { type: MessageType.Text, data: buffer.toString('utf8') };
-    if (this.observers.size > 0) {
+    if (this.observers !== undefined && this.observers.size > 0) {
       for (const observer of this.observers) observer.next(message);
       return;
     }
@@ -268,8 +268,9 @@ export class WebSocketConnectionImpl
     this.markAlive();
     const info = { code, reason: reason.toString('utf8'), byServer: this.serverInitiatedClose };
     this.inbound.close(info);
-    for (const observer of this.observers) observer.complete();
-    this.observers.clear();
+    const observers = this.observers;
+    this.observers = undefined;
+    if (observers) for (const observer of observers) observer.complete();
     this.markClosed(info);
   }
 }

@@ -1,0 +1,87 @@
+/** Sizes and durations of one benchmark run. Quick fits in under three minutes on two cores. */
+export interface BenchSizes {
+  /** Seconds each measured window lasts. */
+  readonly windowSeconds: number;
+  /** Client counts for the echo round-trip scenario. */
+  readonly echoClients: readonly number[];
+  /** Client counts for WebSocket broadcast fan-out. */
+  readonly fanoutClients: readonly number[];
+  /** Payload sizes (bytes) for fan-out. */
+  readonly fanoutPayloads: readonly number[];
+  /** Idle connections held for the memory scenario. */
+  readonly idleConnections: number;
+  /** SSE subscribers for SSE fan-out. */
+  readonly sseClients: number;
+  /** Concurrent connect loops for the set-up rate scenario. */
+  readonly handshakeConcurrency: number;
+  /** Healthy clients in the slow-consumer scenario. */
+  readonly slowConsumerClients: number;
+  /** Broadcasts kept in flight (not yet received by every client). */
+  readonly broadcastWindow: number;
+  /** Client counts for the WebTransport-versus-WebSocket echo. */
+  readonly webTransportClients: readonly number[];
+  /** Also measure the library on Fastify (echo and set-up). */
+  readonly fastify: boolean;
+}
+
+/** Named run sizes. */
+export type BenchMode = 'tiny' | 'quick' | 'full';
+
+const SIZES: Record<BenchMode, BenchSizes> = {
+  tiny: {
+    windowSeconds: 0.3,
+    echoClients: [1, 4],
+    fanoutClients: [20],
+    fanoutPayloads: [60],
+    idleConnections: 20,
+    sseClients: 10,
+    handshakeConcurrency: 2,
+    slowConsumerClients: 10,
+    broadcastWindow: 4,
+    webTransportClients: [1],
+    fastify: false,
+  },
+  quick: {
+    windowSeconds: 1.2,
+    echoClients: [1, 100],
+    fanoutClients: [1000],
+    fanoutPayloads: [60, 1024],
+    idleConnections: 1000,
+    sseClients: 1000,
+    handshakeConcurrency: 16,
+    slowConsumerClients: 200,
+    broadcastWindow: 8,
+    webTransportClients: [1, 10],
+    fastify: false,
+  },
+  full: {
+    windowSeconds: 6,
+    echoClients: [1, 100],
+    fanoutClients: [1000, 5000],
+    fanoutPayloads: [60, 1024],
+    idleConnections: 5000,
+    sseClients: 1000,
+    handshakeConcurrency: 32,
+    slowConsumerClients: 1000,
+    broadcastWindow: 8,
+    webTransportClients: [1, 100],
+    fastify: true,
+  },
+};
+
+/** The sizes of a mode; throws on an unknown name. */
+export function sizesFor(mode: string): BenchSizes {
+  if (mode !== 'tiny' && mode !== 'quick' && mode !== 'full') {
+    throw new Error(`Unknown benchmark mode "${mode}" (expected tiny, quick or full)`);
+  }
+  return SIZES[mode];
+}
+
+/** The token the guarded routes of every contender accept. */
+export const BENCH_TOKEN = 'bench-token';
+
+/** Builds a payload of exactly `size` bytes that starts with the broadcast sequence number. */
+export function payloadOf(seq: number, size: number): string {
+  const head = `s:${seq}:`;
+  return head.length >= size ? head : head + 'x'.repeat(size - head.length);
+}

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Runs the benchmark suite: `bash bench/run.sh quick` (under 3 minutes) or `bash bench/run.sh full`.
+# Extra arguments go to the runner (e.g. --only forge,ws-naive --scenarios echo,fanout).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode="${1:-quick}"
+shift || true
+# Thousands of sockets on both ends: raise the open-files limit as far as allowed.
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+echo "open files limit: $(ulimit -n)"
+if [ ! -f dist/bench/runner.js ] || [ -n "$(find src bench -name '*.ts' -newer dist/bench/runner.js -print -quit)" ]; then
+  npx tsc -p tsconfig.json || echo "tsc reported errors; running with what was emitted"
+fi
+node dist/bench/runner.js --mode "$mode" --out "bench/results/$mode.json" "$@"
+node dist/bench/report/render.js "bench/results/$mode.json" BENCHMARKS.md bench/results/chart.svg

@@ -1,0 +1,115 @@
+import { performance } from 'node:perf_hooks';
+import { BENCH_TOKEN } from '../bench-config.js';
+import { LatencyHistogram } from '../load/histogram.js';
+import { BenchSocket, closeSockets, openSockets } from '../load/bench-socket.js';
+import { CONTENDERS, type ContenderId } from '../server/contenders.js';
+import {
+  cpuSeconds,
+  pick,
+  round,
+  withServer,
+  type FailedRow,
+  type ScenarioContext,
+} from './scenario-context.js';
+
+/** One echo measurement. */
+export interface EchoRow {
+  readonly contender: ContenderId;
+  readonly clients: number;
+  readonly roundTrips: number;
+  readonly roundTripsPerSec: number;
+  readonly roundTripsPerServerCpuSec: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+}
+
+const ECHO_CONTENDERS: readonly ContenderId[] = [
+  'forge',
+  'forge-fastify',
+  'ws-naive',
+  'socket.io',
+  'nest-gateway',
+  'uws',
+];
+const MESSAGE = 'echo:0123456789abcdef0123456789abcdef';
+
+/** Closed-loop echo: every client sends, waits for the answer, sends again, for one window. */
+async function measure(
+  context: ScenarioContext,
+  contender: ContenderId,
+  clients: number,
+): Promise<EchoRow | FailedRow> {
+  return withServer(context, contender, async (server) => {
+    const { dialect } = CONTENDERS[contender];
+    let recording = false;
+    let running = true;
+    let roundTrips = 0;
+    const histogram = new LatencyHistogram();
+    const sentAt = new Float64Array(clients);
+    const sockets = await openSockets(clients, (i) => {
+      const socket: BenchSocket = new BenchSocket({
+        port: server.port,
+        dialect,
+        endpoint: 'echo',
+        token: BENCH_TOKEN,
+        onMessage: () => {
+          const now = performance.now();
+          if (recording) {
+            roundTrips += 1;
+            histogram.recordMs(now - sentAt[i]);
+          }
+          if (!running) return;
+          sentAt[i] = performance.now();
+          socket.sendEcho(MESSAGE);
+        },
+      });
+      return socket;
+    });
+    const warmup = Math.min(1000, context.sizes.windowSeconds * 250);
+    sockets.forEach((socket, i) => {
+      sentAt[i] = performance.now();
+      socket.sendEcho(MESSAGE);
+    });
+    await new Promise((resolve) => setTimeout(resolve, warmup));
+    const before = await server.usage();
+    const start = performance.now();
+    recording = true;
+    await new Promise((resolve) => setTimeout(resolve, context.sizes.windowSeconds * 1000));
+    recording = false;
+    const elapsed = (performance.now() - start) / 1000;
+    const after = await server.usage();
+    running = false;
+    await closeSockets(sockets);
+    const latency = histogram.summary();
+    const cpu = cpuSeconds(before, after);
+    return {
+      contender,
+      clients,
+      roundTrips,
+      roundTripsPerSec: Math.round(roundTrips / elapsed),
+      roundTripsPerServerCpuSec: Math.round(roundTrips / Math.max(cpu, 1e-3)),
+      p50Ms: round(latency.p50Ms, 3),
+      p99Ms: round(latency.p99Ms, 3),
+    };
+  });
+}
+
+/** Scenario (a): echo round trips with 1 and 100 clients. */
+export async function runEcho(context: ScenarioContext): Promise<(EchoRow | FailedRow)[]> {
+  const rows: (EchoRow | FailedRow)[] = [];
+  for (const clients of context.sizes.echoClients) {
+    const contenders = pick(context, ECHO_CONTENDERS).filter(
+      (id) => id !== 'forge-fastify' || context.sizes.fastify,
+    );
+    for (const contender of contenders) {
+      const row = await measure(context, contender, clients);
+      if ('roundTripsPerSec' in row) {
+        context.log(
+          `  echo ${clients} ${CONTENDERS[contender].label}: ${row.roundTripsPerSec}/s p99 ${row.p99Ms} ms`,
+        );
+      }
+      rows.push(row);
+    }
+  }
+  return rows;
+}

@@ -1,0 +1,66 @@
+import type { BenchSizes } from '../bench-config.js';
+import { ServerProcess } from '../load/server-process.js';
+import { CONTENDERS, type ContenderId } from '../server/contenders.js';
+
+/** What every scenario gets from the runner. */
+export interface ScenarioContext {
+  readonly sizes: BenchSizes;
+  /** Contenders to run (others are skipped). */
+  readonly contenders: readonly ContenderId[];
+  /** Profile these contenders' servers with `--cpu-prof` into this directory. */
+  readonly profile?: { readonly contenders: readonly ContenderId[]; readonly dir: string };
+  /** Progress lines. */
+  log(line: string): void;
+}
+
+/** A row that could not be measured. */
+export interface FailedRow {
+  readonly contender: ContenderId;
+  readonly error: string;
+}
+
+/** Server CPU seconds between two usage reports. */
+export function cpuSeconds(before: { cpuMicros: number }, after: { cpuMicros: number }): number {
+  return (after.cpuMicros - before.cpuMicros) / 1e6;
+}
+
+/** Rounds to `digits` significant decimals for the JSON. */
+export function round(value: number, digits = 2): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+/** The contenders of `wanted` that this run includes, in the run's order. */
+export function pick(context: ScenarioContext, wanted: readonly ContenderId[]): ContenderId[] {
+  return wanted.filter((id) => context.contenders.includes(id));
+}
+
+/**
+ * Runs `body` against a fresh server process of `contender`, always stopping the server.
+ * Errors become a {@link FailedRow} so one contender's failure does not stop the run.
+ */
+export async function withServer<T>(
+  context: ScenarioContext,
+  contender: ContenderId,
+  body: (server: ServerProcess) => Promise<T>,
+): Promise<T | FailedRow> {
+  const profiled = context.profile?.contenders.includes(contender);
+  let server: ServerProcess | undefined;
+  try {
+    server = await ServerProcess.start(contender, {
+      cpuProfileDir: profiled ? context.profile?.dir : undefined,
+    });
+    return await body(server);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    context.log(`  ${CONTENDERS[contender].label}: failed (${message})`);
+    return { contender, error: message };
+  } finally {
+    await server?.stop().catch(() => undefined);
+  }
+}
+
+/** Resolves after `ms` milliseconds. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

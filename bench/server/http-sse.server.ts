@@ -1,0 +1,34 @@
+import { createServer, type ServerResponse } from 'node:http';
+import { portOf, type BenchServer } from './bench-server.js';
+
+/** Plain `node:http` SSE: one string per event written with `res.write` to every subscriber. */
+export async function startHttpSse(): Promise<BenchServer> {
+  const subscribers = new Set<ServerResponse>();
+  const server = createServer((req, res) => {
+    if (req.url !== '/events') {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+    });
+    res.write(':ok\n\n');
+    subscribers.add(res);
+    res.on('close', () => subscribers.delete(res));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: portOf(server),
+    broadcast: (payload) => {
+      const event = `data: ${payload}\n\n`;
+      for (const res of subscribers) res.write(event);
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

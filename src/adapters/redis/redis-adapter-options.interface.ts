@@ -1,0 +1,43 @@
+import type { Redis, RedisOptions } from 'ioredis';
+
+/** Options of {@link RedisStreamingAdapter}. Every field is optional. */
+export interface RedisStreamingAdapterOptions {
+  /** Redis URL (`redis://[:password@]host:port[/db]`, `rediss://` for TLS). Default `redis://127.0.0.1:6379`. */
+  readonly url?: string;
+  /**
+   * An existing ioredis client used for commands (a duplicate of it subscribes). The adapter
+   * never closes a client it was given. Takes precedence over `url` and `options`.
+   */
+  readonly client?: Redis;
+  /** ioredis options for the connections the adapter opens (merged over the adapter's defaults). */
+  readonly options?: RedisOptions;
+  /** Prefix of every key and channel, so several apps can share one Redis. Default `forge-streaming:`. */
+  readonly keyPrefix?: string;
+  /** How often this instance refreshes its heartbeat and statistics snapshot (ms). Default 2000. */
+  readonly heartbeatMs?: number;
+  /**
+   * How long an instance counts as alive after its last heartbeat (ms); its registry entries
+   * are ignored and then swept after that. Must exceed `heartbeatMs`. Default 10000.
+   */
+  readonly registryTtlMs?: number;
+  /** How long `init()` waits for Redis before failing (ms). Default 5000. */
+  readonly connectTimeoutMs?: number;
+  /**
+   * Start even when Redis is unreachable: the app serves local connections, `health()` reports
+   * `degraded`, and the adapter joins the cluster as soon as Redis answers. Default false
+   * (start-up fails with `RedisUnavailableError`).
+   */
+  readonly degradedStart?: boolean;
+}
+
+/** Options with their defaults applied. */
+export interface ResolvedRedisAdapterOptions {
+  readonly url: string;
+  readonly client: Redis | undefined;
+  readonly options: RedisOptions;
+  readonly keyPrefix: string;
+  readonly heartbeatMs: number;
+  readonly registryTtlMs: number;
+  readonly connectTimeoutMs: number;
+  readonly degradedStart: boolean;
+}

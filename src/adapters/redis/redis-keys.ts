@@ -1,0 +1,46 @@
+/** Names of every key and channel the Redis adapter uses, under one prefix. */
+export class RedisKeys {
+  /** Sorted set: instance id → time of its last heartbeat (epoch ms). */
+  readonly instances: string;
+  /** Hash: connection id → id of the instance holding it. */
+  readonly connectionIndex: string;
+  /** Prefix of the per-room hashes (connection id → member JSON). */
+  readonly roomPrefix: string;
+  /** Channel of broadcasts and gap notices. */
+  readonly broadcastChannel: string;
+  /** Channel of presence changes. */
+  readonly presenceChannel: string;
+
+  constructor(readonly prefix: string) {
+    this.instances = `${prefix}instances`;
+    this.connectionIndex = `${prefix}connection-index`;
+    this.roomPrefix = `${prefix}room:`;
+    this.broadcastChannel = `${prefix}channel:broadcast`;
+    this.presenceChannel = `${prefix}channel:presence`;
+  }
+
+  /** String with TTL: the instance's statistics snapshot; its existence means "alive". */
+  heartbeat(instanceId: string): string {
+    return `${this.prefix}instance:${instanceId}:heartbeat`;
+  }
+
+  /** Hash: connection id → descriptor JSON, for one instance. */
+  connections(instanceId: string): string {
+    return `${this.prefix}instance:${instanceId}:connections`;
+  }
+
+  /** Hash of a room's members. */
+  room(room: string): string {
+    return `${this.roomPrefix}${room}`;
+  }
+
+  /** Channel of commands for one instance. */
+  instanceChannel(instanceId: string): string {
+    return `${this.prefix}channel:instance:${instanceId}`;
+  }
+
+  /** Stream of a route's SSE history. */
+  history(route: string): string {
+    return `${this.prefix}sse-history:${route}`;
+  }
+}

@@ -1,0 +1,87 @@
+import { Logger } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import type {
+  BroadcastEnvelope,
+  ConnectionCommand,
+  PresenceEvent,
+} from '../../interfaces/streaming-adapter.interface.js';
+import { busMessageOrigin, decodeBusMessage } from './redis-bus-codec.js';
+import type { RedisKeys } from './redis-keys.js';
+
+/** What the bus hands to the adapter. */
+export interface BusHandlers {
+  /** A broadcast from another instance. */
+  broadcast(envelope: BroadcastEnvelope): void;
+  /** A presence change on another instance. */
+  presence(event: PresenceEvent): void;
+  /** A command for a connection of this instance. */
+  command(command: ConnectionCommand): void;
+  /** Another instance could not publish for a while. */
+  gap(): void;
+}
+
+/**
+ * The receiving side of pub/sub: subscribes the dedicated connection to the broadcast and
+ * presence channels and to this instance's command channel, skips its own messages without
+ * parsing them, and dispatches the rest.
+ */
+export class RedisMessageBus {
+  private readonly logger = new Logger('ForgeStreamingRedis');
+  private readonly onMessage = (channel: string, raw: string): void => this.dispatch(channel, raw);
+
+  constructor(
+    private readonly subscriber: Redis,
+    private readonly keys: RedisKeys,
+    private readonly instanceId: string,
+    private readonly handlers: BusHandlers,
+  ) {
+    subscriber.on('message', this.onMessage);
+  }
+
+  /** The channels this instance listens to. */
+  get channels(): string[] {
+    return [
+      this.keys.broadcastChannel,
+      this.keys.presenceChannel,
+      this.keys.instanceChannel(this.instanceId),
+    ];
+  }
+
+  /** (Re)subscribes; call whenever the subscriber connection becomes ready. */
+  async subscribe(): Promise<void> {
+    await this.subscriber.subscribe(...this.channels);
+  }
+
+  /** Stops dispatching. */
+  detach(): void {
+    this.subscriber.off('message', this.onMessage);
+  }
+
+  private dispatch(channel: string, raw: string): void {
+    const ownChannel = channel === this.keys.instanceChannel(this.instanceId);
+    if (!ownChannel && busMessageOrigin(raw) === this.instanceId) return;
+    const message = decodeBusMessage(raw);
+    if (!message) {
+      this.logger.warn(`Ignored a malformed message on ${channel}`);
+      return;
+    }
+    try {
+      switch (message.kind) {
+        case 'broadcast':
+          this.handlers.broadcast(message.envelope);
+          break;
+        case 'presence':
+          this.handlers.presence(message.event);
+          break;
+        case 'command':
+          if (ownChannel) this.handlers.command(message.command);
+          break;
+        case 'gap':
+          this.handlers.gap();
+          break;
+      }
+    } catch (error) {
+      this.logger.error(`Handling a ${message.kind} message failed: ${(error as Error).message}`);
+    }
+  }
+}

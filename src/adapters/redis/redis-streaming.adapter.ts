@@ -1,0 +1,311 @@
+import { Logger } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import type {
+  AdapterHealth,
+  BroadcastEnvelope,
+  ConnectionCommand,
+  ConnectionDescriptor,
+  PresenceMember,
+  StreamingAdapter,
+  StreamingAdapterHost,
+} from '../../interfaces/streaming-adapter.interface.js';
+import type { ClusterStats } from '../../interfaces/streaming-stats.interface.js';
+import { loadIoredis } from './load-ioredis.js';
+import type {
+  RedisStreamingAdapterOptions,
+  ResolvedRedisAdapterOptions,
+} from './redis-adapter-options.interface.js';
+import { encodeBusMessage } from './redis-bus-codec.js';
+import { RedisClusterRegistry } from './redis-cluster-registry.js';
+import { RedisConnections, type RedisRole } from './redis-connections.js';
+import { RedisHistoryStore } from './redis-history.store.js';
+import { RedisKeys } from './redis-keys.js';
+import { RedisMessageBus } from './redis-message-bus.js';
+import { RedisRegistryReader } from './redis-registry-reader.js';
+import { RedisRegistrySweeper } from './redis-registry-sweeper.js';
+import { resolveRedisOptions } from './resolve-redis-options.js';
+
+interface Running {
+  readonly host: StreamingAdapterHost;
+  readonly connections: RedisConnections;
+  readonly registry: RedisClusterRegistry;
+  readonly reader: RedisRegistryReader;
+  readonly sweeper: RedisRegistrySweeper;
+  readonly bus: RedisMessageBus;
+}
+
+/**
+ * Shares broadcasts, rooms, presence, the connection registry and SSE history between instances
+ * through Redis (ioredis, an optional peer dependency):
+ * - broadcasts and presence changes fan out on pub/sub; the origin skips its own;
+ * - commands on a remote connection (`disconnect`, `join`, `leave`, `send`) go to the owning
+ *   instance's channel, found through the connection id → instance index;
+ * - each instance keeps a hash of its connections and a heartbeat key (TTL) carrying its
+ *   statistics snapshot; entries of an instance whose heartbeat expired are ignored and swept;
+ * - SSE history lives in one Redis stream per route ({@link RedisHistoryStore}).
+ *
+ * Redis outages never throw into the app: local delivery goes on, `health()` reports
+ * `degraded`, and on reconnection the adapter resubscribes, rewrites its registry entries and
+ * signals SSE gaps (`history.onGap`).
+ *
+ * ```ts
+ * ForgeStreamingModule.forRoot({ adapter: new RedisStreamingAdapter({ url: process.env.REDIS_URL }) })
+ * ```
+ */
+export class RedisStreamingAdapter implements StreamingAdapter {
+  readonly distributed = true;
+  readonly history: RedisHistoryStore;
+  private readonly logger = new Logger('ForgeStreamingRedis');
+  private readonly config: ResolvedRedisAdapterOptions;
+  private readonly keys: RedisKeys;
+  private state: 'idle' | 'starting' | 'running' | 'closed' = 'idle';
+  private running: Running | undefined;
+  private subscribed = false;
+  private subscribedOnce = false;
+  private servedWithoutRedis = false;
+  private publishLost = false;
+  private ticking = false;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(options: RedisStreamingAdapterOptions = {}) {
+    this.config = resolveRedisOptions(options);
+    this.keys = new RedisKeys(this.config.keyPrefix);
+    this.history = new RedisHistoryStore(() => this.readyClient(), this.keys);
+  }
+
+  /** Connects to Redis, subscribes and registers this instance. */
+  async init(host: StreamingAdapterHost): Promise<void> {
+    if (this.state !== 'idle') throw new Error(`RedisStreamingAdapter cannot start: ${this.state}`);
+    this.state = 'starting';
+    const Ctor = await loadIoredis();
+    const connections = new RedisConnections(Ctor, this.config, {
+      ready: (role) => this.onReady(role),
+      lost: (role) => this.onLost(role),
+    });
+    const commands = connections.commands;
+    const registry = new RedisClusterRegistry(
+      () => this.readyClient(),
+      this.keys,
+      host.instanceId,
+      this.config.registryTtlMs,
+    );
+    const bus = new RedisMessageBus(connections.subscriber, this.keys, host.instanceId, {
+      broadcast: (envelope) => host.deliverLocal(envelope),
+      presence: (event) => host.emitPresence(event),
+      command: (command) => host.applyLocal(command),
+      gap: () => this.history.notifyGap('publish-lost'),
+    });
+    this.running = {
+      host,
+      connections,
+      registry,
+      bus,
+      reader: new RedisRegistryReader(commands, this.keys, host.instanceId),
+      sweeper: new RedisRegistrySweeper(
+        commands,
+        this.keys,
+        host.instanceId,
+        this.config.registryTtlMs,
+      ),
+    };
+    connections.connect();
+    if (!this.config.degradedStart) {
+      try {
+        await connections.waitReady(this.config.connectTimeoutMs);
+      } catch (error) {
+        bus.detach();
+        await connections.close();
+        this.running = undefined;
+        this.state = 'idle';
+        throw error;
+      }
+    }
+    this.state = 'running';
+    if (connections.isReady('commands')) await this.onCommandsReady();
+    if (connections.isReady('subscriber')) await this.onSubscriberReady();
+    else this.servedWithoutRedis = true;
+    this.timer = setInterval(() => void this.tick(), this.config.heartbeatMs);
+    this.timer.unref();
+  }
+
+  /** Leaves the cluster (removes this instance's entries) and closes the connections. */
+  async close(): Promise<void> {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    if (this.timer) clearInterval(this.timer);
+    const running = this.running;
+    this.running = undefined;
+    if (!running) return;
+    try {
+      await running.registry.leave();
+    } catch {
+      // Redis unreachable: the entries expire with the heartbeat
+    }
+    running.bus.detach();
+    await running.connections.close();
+  }
+
+  private readyClient(): Redis | undefined {
+    const connections = this.running?.connections;
+    return connections?.isReady('commands') ? connections.commands : undefined;
+  }
+
+  private onReady(role: RedisRole): void {
+    if (this.state !== 'running') return;
+    const task = role === 'commands' ? this.onCommandsReady() : this.onSubscriberReady();
+    void task;
+  }
+
+  private onLost(role: RedisRole): void {
+    if (role === 'subscriber') this.subscribed = false;
+  }
+
+  private async onCommandsReady(): Promise<void> {
+    const running = this.running;
+    if (!running) return;
+    try {
+      await running.registry.reconcile(running.host.localConnections());
+      await running.registry.heartbeat(running.host.localStats());
+      await this.history.flushGapMarkers();
+      if (this.publishLost) {
+        this.publishLost = false;
+        await running.connections.commands.publish(
+          this.keys.broadcastChannel,
+          encodeBusMessage({ kind: 'gap', origin: running.host.instanceId }),
+        );
+      }
+    } catch (error) {
+      this.logger.warn(`Redis resynchronization failed: ${(error as Error).message}`);
+    }
+  }
+
+  private async onSubscriberReady(): Promise<void> {
+    const running = this.running;
+    if (!running) return;
+    try {
+      await running.bus.subscribe();
+    } catch (error) {
+      this.logger.warn(`Redis subscription failed: ${(error as Error).message}`);
+      return;
+    }
+    this.subscribed = true;
+    // Messages published while this instance was not subscribed are lost for it.
+    if (this.subscribedOnce || this.servedWithoutRedis) this.history.notifyGap('resubscribed');
+    this.subscribedOnce = true;
+  }
+
+  private async tick(): Promise<void> {
+    const running = this.running;
+    if (!running || this.ticking || !this.readyClient()) return;
+    this.ticking = true;
+    try {
+      await running.registry.heartbeat(running.host.localStats());
+      const leaves = await running.sweeper.sweep();
+      for (const event of leaves) {
+        running.host.emitPresence(event);
+        const origin = running.host.instanceId;
+        await running.connections.commands.publish(
+          this.keys.presenceChannel,
+          encodeBusMessage({ kind: 'presence', origin, event }),
+        );
+      }
+    } catch {
+      // Redis unreachable: health() says so; the next tick retries
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  /** Sends a broadcast to the other instances; never throws (a loss is signalled as an SSE gap). */
+  async publish(envelope: BroadcastEnvelope): Promise<void> {
+    const redis = this.readyClient();
+    if (!redis) {
+      this.publishLost = true;
+      return;
+    }
+    try {
+      await redis.publish(
+        this.keys.broadcastChannel,
+        encodeBusMessage({ kind: 'broadcast', origin: envelope.origin, envelope }),
+      );
+    } catch {
+      this.publishLost = true;
+    }
+  }
+
+  /** Routes a command to the instance owning the connection; false when none is known. */
+  async command(command: ConnectionCommand): Promise<boolean> {
+    const running = this.running;
+    const redis = this.readyClient();
+    if (!running || !redis) return false;
+    const self = running.host.instanceId;
+    try {
+      const owner = await running.reader.ownerOf(command.connectionId);
+      if (!owner || owner === self) return false;
+      const receivers = await redis.publish(
+        this.keys.instanceChannel(owner),
+        encodeBusMessage({ kind: 'command', origin: self, command }),
+      );
+      return receivers > 0;
+    } catch {
+      return false;
+    }
+  }
+
+  connectionUpdated(descriptor: ConnectionDescriptor): void {
+    this.running?.registry.update(descriptor);
+  }
+
+  connectionClosed(descriptor: ConnectionDescriptor): void {
+    this.running?.registry.remove(descriptor);
+  }
+
+  async findConnection(id: string): Promise<ConnectionDescriptor | undefined> {
+    if (!this.running || !this.readyClient()) return undefined;
+    try {
+      return await this.running.reader.findConnection(id);
+    } catch {
+      return undefined;
+    }
+  }
+
+  async roomMembers(room: string): Promise<PresenceMember[]> {
+    const running = this.running;
+    if (!running) return [];
+    if (!this.readyClient()) return running.registry.localMembers(room);
+    try {
+      return await running.reader.roomMembers(room);
+    } catch {
+      return running.registry.localMembers(room);
+    }
+  }
+
+  async clusterStats(): Promise<ClusterStats | undefined> {
+    const running = this.running;
+    if (!running || !this.readyClient()) return undefined;
+    const stats = running.host.localStats();
+    try {
+      return await running.reader.clusterStats({
+        activeConnections: stats.activeConnections,
+        byProtocol: stats.byProtocol,
+        at: Date.now(),
+      });
+    } catch {
+      return undefined;
+    }
+  }
+
+  health(): AdapterHealth {
+    const connections = this.running?.connections;
+    if (this.state !== 'running' || !connections) {
+      return { status: 'down', detail: this.state === 'closed' ? 'closed' : 'not started' };
+    }
+    if (connections.isReady('commands') && connections.isReady('subscriber') && this.subscribed) {
+      return { status: 'up' };
+    }
+    return {
+      status: 'degraded',
+      detail: `Redis at ${connections.target} unreachable; reconnecting (local delivery continues)`,
+    };
+  }
+}

@@ -1,0 +1,22 @@
+/**
+ * `nestjs-forge-streaming/client`: small isomorphic helpers for browsers and Node.
+ * Node-only code is loaded on demand, so this entry bundles for the browser.
+ */
+export {
+  encodeFrame,
+  FrameDecoder,
+  FRAME_HEADER_BYTES,
+  MAX_FRAME_PAYLOAD,
+} from './message-framing.js';
+export {
+  connectWebTransport,
+  WebTransportClientSession,
+  WebTransportClosedError,
+  type ConnectWebTransportOptions,
+} from './web-transport-client.js';
+export type { WebTransportImplementation } from './web-transport-factory.js';
+export type {
+  CertificateHashInput,
+  WebTransportLike,
+  WebTransportStreamPair,
+} from './web-transport-like.js';

@@ -1,0 +1,22 @@
+import type { ServerResponse } from 'node:http';
+import type { HandshakeRefusal } from '../../context/error-mapping.js';
+
+/**
+ * Answers a refused SSE request with a Nest-style JSON body and the refusal's status (never
+ * `text/event-stream`). Route headers (CORS) are included so browsers can read the refusal.
+ */
+export function writeJsonRefusal(
+  res: ServerResponse,
+  refusal: HandshakeRefusal,
+  extraHeaders: Readonly<Record<string, string>> = {},
+): void {
+  if (res.headersSent || res.destroyed || res.writableEnded) return;
+  const body = JSON.stringify(refusal.body);
+  res.writeHead(refusal.status, {
+    ...extraHeaders,
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': String(Buffer.byteLength(body)),
+    'Cache-Control': 'no-store',
+  });
+  res.end(body);
+}

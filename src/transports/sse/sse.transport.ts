@@ -1,0 +1,277 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { AdmissionControl } from '../../context/admission-control.js';
+import {
+  closeFromError,
+  isExpectedError,
+  refusal,
+  refusalFromError,
+  type HandshakeRefusal,
+} from '../../context/error-mapping.js';
+import {
+  handshakeRequestFromIncoming,
+  headerValue,
+  parseRequestTarget,
+} from '../../context/handshake-request.factory.js';
+import { isOriginAllowed } from '../../context/origin-check.js';
+import { StreamingHandshake } from '../../context/streaming-handshake.js';
+import { BroadcastHooks } from '../../core/broadcast-hooks.js';
+import { StreamingStatsCollector } from '../../core/streaming-stats.collector.js';
+import { CloseCode } from '../../errors/close-codes.js';
+import type { HandshakeRequest } from '../../interfaces/connection.interface.js';
+import type { SseRouteOptions } from '../../interfaces/route-options.interface.js';
+import type { StreamingAdapter } from '../../interfaces/streaming-adapter.interface.js';
+import type { ResolvedStreamingConfig } from '../../interfaces/streaming-config.interface.js';
+import type {
+  StreamingTransport,
+  TransportStartContext,
+} from '../../interfaces/streaming-transport.interface.js';
+import type { RouteDefinition } from '../../routing/route-definition.js';
+import { RouteTable } from '../../routing/route-table.js';
+import { STREAMING_ADAPTER, STREAMING_RESOLVED_CONFIG } from '../../streaming.constants.js';
+import { createSseBroadcastPreparer } from './sse-broadcast.preparer.js';
+import { SseConnectionImpl } from './sse.connection.js';
+import { SseRequestDispatcher } from './sse-request-dispatcher.js';
+import { writeJsonRefusal } from './sse-refusal.js';
+import { SseRouteOrder } from './sse-route-order.js';
+
+/**
+ * Serves Server-Sent Events routes on the Nest HTTP server (Express or Fastify).
+ *
+ * **Requests.** A dispatcher in front of the framework (see `SseRequestDispatcher`) claims `GET`
+ * requests whose path matches an SSE route; everything else reaches the framework untouched.
+ * Serving below the framework means the handshake pipeline (guards, interceptors, filters) runs
+ * before a single byte of the response: a refusal is a real JSON 401/403 (guards), 429 (rate
+ * limit), 503 (`maxConnections`, shutdown) or 403 (origin policy), and no framework middleware
+ * (compression in particular) can buffer a stream. Framework CORS does not apply either: use the
+ * route's `headers` option (it is also sent on refusals).
+ *
+ * **Ids and history (resume without loss).** Every event has an id; the route's history lives in
+ * the adapter's `SseHistoryStore`, bounded by `historySize`.
+ * 1. Broadcasts (`StreamingManager.broadcast`) are recorded once per SSE route their filters
+ *    could reach, with the filters as audience; a resuming client only gets those whose filters
+ *    match its new connection (after guards ran), so it never sees another user's events.
+ * 2. Handler events (`writeSSE`, Observable emissions, `send`) without an explicit id get the
+ *    next id of the route and are recorded as private to the stream (its key is the connection
+ *    id; a stream resumed from one of its own private events keeps that stream's key, for the
+ *    same user only). An explicit id is written as given and not recorded: the application owns
+ *    that timeline and resumes it from `ctx.lastEventId`.
+ * 3. A client connecting with `Last-Event-ID` (header, or `?lastEventId=`) first gets the held
+ *    events after that id, in order and once, then live events (those arriving meanwhile wait).
+ *    When the events are no longer held (or the id is unknown) it gets one `stream-reset`
+ *    event, data `{ "reason": "history-gap", "lastEventId": "<id>" }`, then live events.
+ *    A cluster store that reports a gap in live delivery makes every open stream get a
+ *    `stream-reset` event with the store's reason.
+ *
+ * **Errors.** A failure after the response started ends the stream with an `error` event, data
+ * `{ "message": "..." }` (no internals); the process keeps serving.
+ */
+@Injectable()
+export class SseTransport implements StreamingTransport {
+  readonly protocol = 'sse' as const;
+  private readonly logger = new Logger('ForgeStreaming');
+  private readonly connections = new Set<SseConnectionImpl>();
+  private readonly orders = new Map<string, SseRouteOrder>();
+  private dispatcher: SseRequestDispatcher | undefined;
+  private stopGapListener: (() => void) | undefined;
+  private accepting = false;
+
+  constructor(
+    @Inject(STREAMING_RESOLVED_CONFIG) private readonly config: ResolvedStreamingConfig,
+    @Inject(RouteTable) private readonly routes: RouteTable,
+    @Inject(AdmissionControl) private readonly admission: AdmissionControl,
+    @Inject(StreamingStatsCollector) private readonly stats: StreamingStatsCollector,
+    @Inject(STREAMING_ADAPTER) private readonly adapter: StreamingAdapter,
+    @Inject(BroadcastHooks) broadcastHooks: BroadcastHooks,
+  ) {
+    if (config.sse.enabled) {
+      broadcastHooks.add(
+        createSseBroadcastPreparer({
+          routes: () => this.routes.routes('sse'),
+          history: () => this.adapter.history,
+          orderOf: (route) => this.orderOf(route),
+          historySizeOf: (route) => this.historySizeOf(route),
+        }),
+      );
+    }
+  }
+
+  start(context: TransportStartContext): Promise<void> {
+    if (!this.config.sse.enabled) return Promise.resolve();
+    if (!context.httpServer) {
+      if (this.routes.has('sse')) {
+        this.logger.warn('SSE routes are declared but the application has no HTTP server');
+      }
+      return Promise.resolve();
+    }
+    this.dispatcher = new SseRequestDispatcher(context.httpServer as Server, (req, res) =>
+      this.claim(req, res),
+    );
+    this.dispatcher.install();
+    this.stopGapListener = this.adapter.history.onGap?.((notice) => {
+      for (const conn of this.connections) conn.resetStream(notice.reason);
+    });
+    this.accepting = true;
+    return Promise.resolve();
+  }
+
+  async shutdown(deadline: number): Promise<void> {
+    this.accepting = false;
+    this.stopGapListener?.();
+    this.stopGapListener = undefined;
+    const open = [...this.connections];
+    for (const conn of open) conn.close(CloseCode.GoingAway, 'Server shutting down');
+    const remaining = Math.max(0, deadline - Date.now());
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(open.map((conn) => conn.closed)),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, remaining))),
+    ]);
+    clearTimeout(timer);
+    for (const conn of this.connections) conn.terminate();
+    this.dispatcher?.uninstall();
+    this.dispatcher = undefined;
+  }
+
+  /** Serves the request if it is a `GET` on an SSE route; false otherwise. */
+  private claim(req: IncomingMessage, res: ServerResponse): boolean {
+    if (req.method !== 'GET') return false;
+    const { path } = parseRequestTarget(req.url ?? '/');
+    const match = this.routes.match('sse', path);
+    if (!match) return false;
+    this.handle(req, res, match.route, match.params);
+    return true;
+  }
+
+  private handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: RouteDefinition,
+    params: Record<string, string>,
+  ): void {
+    const options = route.options as SseRouteOptions;
+    const settings = this.config.sse;
+    if (!this.accepting) {
+      this.refuse(res, refusal(503, 'Server is shutting down', 'limit'), options);
+      return;
+    }
+    const originPolicy = options.checkOrigin ?? settings.checkOrigin;
+    if (
+      !isOriginAllowed(originPolicy, headerValue(req.headers, 'origin'), req.headers.host, route.path)
+    ) {
+      this.refuse(res, refusal(403, 'Origin not allowed', 'origin'), options);
+      return;
+    }
+    const release = this.admission.tryAdmit(
+      'sse',
+      route.path,
+      settings.maxConnections,
+      options.maxConnections,
+    );
+    if (!release) {
+      this.refuse(res, refusal(503, 'Too many SSE connections', 'limit'), options);
+      return;
+    }
+    const request = handshakeRequestFromIncoming(req, params);
+    const handshake = new StreamingHandshake('sse', route, params, (attempt) =>
+      this.accept(req, res, route, request, attempt.values, release),
+    );
+    route.invoke(request, handshake).then(
+      () => this.settle(handshake, res, undefined, release, options),
+      (error: unknown) => this.settle(handshake, res, error, release, options),
+    );
+  }
+
+  private settle(
+    handshake: StreamingHandshake,
+    res: ServerResponse,
+    error: unknown,
+    release: () => void,
+    options: SseRouteOptions,
+  ): void {
+    release();
+    const conn = handshake.connection;
+    if (!conn) {
+      this.refuse(
+        res,
+        error === undefined ? refusal(403, 'Forbidden') : refusalFromError(error),
+        options,
+      );
+      return;
+    }
+    const failure = error ?? handshake.failure;
+    if (failure === undefined) return;
+    if (!isExpectedError(failure)) this.stats.errors += 1;
+    if (!conn.isClosed && conn instanceof SseConnectionImpl) {
+      const { code, reason } = closeFromError(failure);
+      conn.fail(code, reason);
+    }
+  }
+
+  private accept(
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: RouteDefinition,
+    request: HandshakeRequest,
+    values: ReadonlyMap<string, unknown>,
+    release: () => void,
+  ): Promise<SseConnectionImpl> {
+    release();
+    if (res.destroyed || res.writableEnded || req.socket.destroyed) {
+      return Promise.reject(new Error('The client went away during the handshake'));
+    }
+    const options = route.options as SseRouteOptions;
+    const settings = this.config.sse;
+    const conn = new SseConnectionImpl(
+      req,
+      res,
+      {
+        protocol: 'sse',
+        route: route.path,
+        request,
+        values,
+        stats: this.stats,
+        bufferLimit: options.bufferSize ?? settings.bufferSize,
+        slowConsumer: options.slowConsumer ?? this.config.slowConsumer,
+      },
+      {
+        history: this.adapter.history,
+        order: this.orderOf(route.path),
+        historySize: this.historySizeOf(route),
+        retryInterval: options.retryInterval ?? settings.retryInterval,
+        heartbeatInterval: options.heartbeatInterval ?? settings.heartbeatInterval,
+        headers: options.headers ?? {},
+        lastEventId: lastEventIdOf(req, request),
+      },
+    );
+    this.connections.add(conn);
+    void conn.closed.then(() => this.connections.delete(conn));
+    return Promise.resolve(conn);
+  }
+
+  private orderOf(route: string): SseRouteOrder {
+    let order = this.orders.get(route);
+    if (!order) {
+      order = new SseRouteOrder();
+      this.orders.set(route, order);
+    }
+    return order;
+  }
+
+  private historySizeOf(route: RouteDefinition): number {
+    return (route.options as SseRouteOptions).historySize ?? this.config.sse.historySize;
+  }
+
+  private refuse(res: ServerResponse, answer: HandshakeRefusal, options: SseRouteOptions): void {
+    this.stats.rejected(answer.reason);
+    writeJsonRefusal(res, answer, options.headers);
+  }
+}
+
+/** The id a client resumes from: the `Last-Event-ID` header, else `?lastEventId=`. */
+function lastEventIdOf(req: IncomingMessage, request: HandshakeRequest): string | undefined {
+  const header = headerValue(req.headers, 'last-event-id');
+  if (header !== undefined && header !== '') return header;
+  const query = request.query.lastEventId;
+  return query === undefined || query === '' ? undefined : query;
+}

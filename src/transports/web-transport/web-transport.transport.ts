@@ -1,0 +1,257 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AdmissionControl } from '../../context/admission-control.js';
+import {
+  closeFromError,
+  isExpectedError,
+  refusal,
+  refusalFromError,
+  type HandshakeRefusal,
+} from '../../context/error-mapping.js';
+import { headerValue } from '../../context/handshake-request.factory.js';
+import { isOriginAllowed } from '../../context/origin-check.js';
+import { StreamingHandshake } from '../../context/streaming-handshake.js';
+import { StreamingStatsCollector } from '../../core/streaming-stats.collector.js';
+import { CloseCode } from '../../errors/close-codes.js';
+import { MissingDependencyError } from '../../errors/missing-dependency.error.js';
+import type { HandshakeRequest, WebTransportKind } from '../../interfaces/connection.interface.js';
+import type { WebTransportRouteOptions } from '../../interfaces/route-options.interface.js';
+import type { ResolvedStreamingConfig } from '../../interfaces/streaming-config.interface.js';
+import type { StreamingTransport } from '../../interfaces/streaming-transport.interface.js';
+import type { RouteDefinition } from '../../routing/route-definition.js';
+import { RouteTable } from '../../routing/route-table.js';
+import { STREAMING_RESOLVED_CONFIG } from '../../streaming.constants.js';
+import {
+  certificateFromPem,
+  generateDevelopmentCertificate,
+  type WebTransportCertificate,
+} from './web-transport-certificate.js';
+import { flowControlWindows } from './web-transport-flow-control.js';
+import { HTTP3_ADDON, loadWebTransportLibrary } from './web-transport-library.loader.js';
+import { handshakeRequestFromSessionHeader, kindOfProtocol } from './web-transport-request.js';
+import { WebTransportServer, type PendingSessionRequest } from './web-transport-server.js';
+import { WebTransportServerInfo } from './web-transport-server-info.js';
+import { WebTransportSessionImpl } from './web-transport.session.js';
+
+/**
+ * Serves WebTransport routes on a server of their own (`webTransport.host/port`) with
+ * `@fails-components/webtransport`: HTTP/2 and the WebSocket mapping always, HTTP/3 when the
+ * addon loads. Guards run on the session request; refusals are HTTP statuses (origin 403,
+ * limit 503, guards 401/403, unknown path 404) and no session is created.
+ */
+@Injectable()
+export class WebTransportTransport implements StreamingTransport {
+  readonly protocol = 'webtransport' as const;
+  private readonly logger = new Logger('ForgeStreaming');
+  private readonly sessions = new Set<WebTransportSessionImpl>();
+  private server: WebTransportServer | undefined;
+  private accepting = false;
+
+  constructor(
+    @Inject(STREAMING_RESOLVED_CONFIG) private readonly config: ResolvedStreamingConfig,
+    @Inject(RouteTable) private readonly routes: RouteTable,
+    @Inject(AdmissionControl) private readonly admission: AdmissionControl,
+    @Inject(StreamingStatsCollector) private readonly stats: StreamingStatsCollector,
+    @Inject(WebTransportServerInfo) private readonly info: WebTransportServerInfo,
+  ) {}
+
+  async start(): Promise<void> {
+    const settings = this.config.webTransport;
+    if (!settings.enabled) {
+      if (this.routes.has('webtransport')) {
+        this.logger.warn(
+          'WebTransport routes are declared but webTransport.enabled is false: they are not served',
+        );
+      }
+      return;
+    }
+    const loaded = await loadWebTransportLibrary();
+    if (settings.http3 === 'required' && !loaded.http3Available) {
+      throw new MissingDependencyError(
+        HTTP3_ADDON,
+        `WebTransport over HTTP/3 (webTransport.http3: 'required'; ${loaded.http3Problem})`,
+      );
+    }
+    const http3 = settings.http3 !== 'off' && loaded.http3Available;
+    const certificate = await this.certificate();
+    this.server = new WebTransportServer(
+      http3 ? loaded.library.HttpServer : loaded.library.Http2Server,
+      {
+        host: settings.host,
+        port: settings.port,
+        cert: certificate.cert,
+        privateKey: certificate.privateKey,
+        windows: flowControlWindows(settings),
+      },
+      (request) => this.handleRequest(request),
+    );
+    const address = await this.server.listen();
+    const transports: WebTransportKind[] = http3
+      ? ['http3', 'http2', 'websocket']
+      : ['http2', 'websocket'];
+    this.info.publish({
+      host: settings.host,
+      port: address.port,
+      sha256: certificate.sha256,
+      certificateGenerated: certificate.generated,
+      transports,
+    });
+    this.accepting = true;
+    const http3Note = http3
+      ? 'HTTP/3 on'
+      : settings.http3 === 'off'
+        ? 'HTTP/3 off (webTransport.http3: off)'
+        : `HTTP/3 off (${HTTP3_ADDON} not available)`;
+    this.logger.log(
+      `WebTransport on ${this.info.url()}: HTTP/2 + WebSocket mapping, ${http3Note}; ` +
+        `${certificate.generated ? 'development certificate' : 'certificate'} sha-256 ${certificate.sha256}`,
+    );
+  }
+
+  async shutdown(deadline: number): Promise<void> {
+    this.accepting = false;
+    const open = [...this.sessions];
+    for (const session of open) session.close(CloseCode.GoingAway, 'Server shutting down');
+    const remaining = Math.max(0, deadline - Date.now());
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(open.map((session) => session.closed)),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, remaining))),
+    ]);
+    clearTimeout(timer);
+    this.server?.stop();
+    this.server = undefined;
+    this.info.clear();
+  }
+
+  private async certificate(): Promise<WebTransportCertificate> {
+    const { cert, privateKey, host } = this.config.webTransport;
+    if (cert !== undefined && privateKey !== undefined) return certificateFromPem(cert, privateKey);
+    return generateDevelopmentCertificate(host);
+  }
+
+  private handleRequest(pending: PendingSessionRequest): void {
+    const { event } = pending;
+    let request = handshakeRequestFromSessionHeader(event.header, event.peerAddress, {});
+    const match = this.routes.match('webtransport', request.path);
+    if (!match) {
+      this.refuse(pending, refusal(404, `No WebTransport route for ${request.path}`, 'not-found'));
+      return;
+    }
+    if (!this.accepting) {
+      this.refuse(pending, refusal(503, 'Server is shutting down', 'limit'));
+      return;
+    }
+    const { route, params } = match;
+    request = { ...request, params };
+    const options = route.options as WebTransportRouteOptions;
+    const settings = this.config.webTransport;
+    const originPolicy = options.checkOrigin ?? settings.checkOrigin;
+    const origin = headerValue(request.headers, 'origin');
+    const host = headerValue(request.headers, 'host');
+    if (!isOriginAllowed(originPolicy, origin, host, request.path)) {
+      this.refuse(pending, refusal(403, 'Origin not allowed', 'origin'));
+      return;
+    }
+    const release = this.admission.tryAdmit(
+      'webtransport',
+      route.path,
+      settings.maxConnections,
+      options.maxConnections,
+    );
+    if (!release) {
+      this.refuse(pending, refusal(503, 'Too many WebTransport sessions', 'limit'));
+      return;
+    }
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      release();
+      this.refuse(pending, refusal(408, 'WebTransport handshake timed out', 'timeout'));
+    }, this.config.headersTimeout);
+    timer.unref();
+    const kind = kindOfProtocol(event.protocol);
+    const handshake = new StreamingHandshake('webtransport', route, params, (attempt) => {
+      clearTimeout(timer);
+      release();
+      if (timedOut) return Promise.reject(new Error('The WebTransport handshake timed out'));
+      return this.accept(pending, route, request, attempt.values, kind);
+    });
+    route.invoke(request, handshake).then(
+      () => this.settle(handshake, pending, undefined, timer, release, () => timedOut),
+      (error: unknown) => this.settle(handshake, pending, error, timer, release, () => timedOut),
+    );
+  }
+
+  private async accept(
+    pending: PendingSessionRequest,
+    route: RouteDefinition,
+    request: HandshakeRequest,
+    values: ReadonlyMap<string, unknown>,
+    kind: WebTransportKind,
+  ): Promise<WebTransportSessionImpl> {
+    const librarySession = await pending.accept();
+    await librarySession.ready;
+    const options = route.options as WebTransportRouteOptions;
+    const settings = this.config.webTransport;
+    const bufferSize = options.bufferSize ?? settings.bufferSize;
+    const session = new WebTransportSessionImpl(
+      librarySession,
+      {
+        protocol: 'webtransport',
+        route: route.path,
+        request,
+        values,
+        stats: this.stats,
+        bufferLimit: bufferSize,
+        slowConsumer: options.slowConsumer ?? this.config.slowConsumer,
+        batching: options.batching,
+      },
+      {
+        kind,
+        maxStreams: options.maxStreams ?? settings.maxStreams,
+        idleTimeout: settings.idleTimeout,
+        maxMessageSize: bufferSize,
+      },
+    );
+    this.sessions.add(session);
+    void session.closed.then(() => this.sessions.delete(session));
+    return session;
+  }
+
+  private settle(
+    handshake: StreamingHandshake,
+    pending: PendingSessionRequest,
+    error: unknown,
+    timer: NodeJS.Timeout,
+    release: () => void,
+    timedOut: () => boolean,
+  ): void {
+    clearTimeout(timer);
+    release();
+    const session = handshake.connection;
+    if (!session) {
+      if (timedOut()) return;
+      this.refuse(
+        pending,
+        error === undefined ? refusal(403, 'Forbidden') : refusalFromError(error),
+      );
+      return;
+    }
+    const failure = error ?? handshake.failure;
+    if (failure === undefined) return;
+    if (!isExpectedError(failure)) this.stats.errors += 1;
+    if (!session.isClosed) {
+      const { code, reason } = closeFromError(failure);
+      session.close(code, reason);
+    }
+  }
+
+  private refuse(pending: PendingSessionRequest, answer: HandshakeRefusal): void {
+    try {
+      pending.refuse(answer);
+    } catch {
+      return; // already answered (accepted, or refused on timeout)
+    }
+    this.stats.rejected(answer.reason);
+  }
+}
