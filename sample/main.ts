@@ -1,19 +1,43 @@
+import { WebTransportServerInfo } from 'nestjs-forge-streaming';
+import { runCluster, workersFromEnv } from './cluster.js';
 import { createSampleApp } from './create-sample-app.js';
 import { describeEndpoints } from './sample-urls.js';
 
+function webTransportPort(info: WebTransportServerInfo | undefined): number | undefined {
+  return info?.running ? info.port : undefined;
+}
+
 /** Starts one sample process: builds the app, listens on `PORT`, prints the URLs. */
-export async function startSample(): Promise<void> {
+async function startSample(): Promise<void> {
   const { app, config } = await createSampleApp();
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   if (config.host) await app.listen(config.port, config.host);
   else await app.listen(config.port);
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  const wtPort = config.webTransportEnabled ? config.webTransportPort : undefined;
-  console.log(describeEndpoints(config, port, wtPort).join('\n'));
+  let info: WebTransportServerInfo | undefined;
+  try {
+    info = app.get(WebTransportServerInfo, { strict: false });
+  } catch {
+    info = undefined;
+  }
+  const worker = process.env.FORGE_WORKER_INDEX;
+  if (worker === undefined || worker === '0') {
+    console.log(describeEndpoints(config, port, webTransportPort(info)).join('\n'));
+  }
 }
 
-startSample().catch((error: unknown) => {
+/**
+ * `WORKERS=n` runs n processes on one port (give them `REDIS_URL` to share state). Only the first
+ * worker runs the shared tick and the WebTransport server (each process would otherwise generate
+ * its own development certificate).
+ */
+runCluster({
+  workers: workersFromEnv(process.env),
+  start: startSample,
+  workerEnv: (index): Record<string, string> =>
+    index === 0 ? {} : { TICKER: 'off', WT_ENABLED: 'false' },
+}).catch((error: unknown) => {
   console.error(error instanceof Error ? (error.stack ?? error.message) : error);
   process.exit(1);
 });

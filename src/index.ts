@@ -47,11 +47,7 @@ export {
   type WebTransportCertificateHash,
 } from './transports/web-transport/web-transport-server-info.js';
 
-export {
-  SSE_ERROR_EVENT,
-  SSE_RESET_EVENT,
-  SseFieldError,
-} from './transports/sse/sse-encoder.js';
+export { SSE_ERROR_EVENT, SSE_RESET_EVENT, SseFieldError } from './transports/sse/sse-encoder.js';
 export { SseHeadersSentError } from './transports/sse/sse-headers-sent.error.js';
 
 export { InMemoryStreamingAdapter } from './adapters/in-memory-streaming.adapter.js';

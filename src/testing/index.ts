@@ -12,3 +12,13 @@ export {
   type ReceivedMessage,
   type WebSocketTestOptions,
 } from './web-socket-test-connection.js';
+export {
+  SseTestRequest,
+  type ReceivedSseEvent,
+  type SseTestRequestOptions,
+  type SseWaitOptions,
+} from './sse-test-request.js';
+export {
+  WebTransportTestSession,
+  type WebTransportTestSessionOptions,
+} from './web-transport-test-session.js';

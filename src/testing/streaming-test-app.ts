@@ -8,6 +8,12 @@ import {
   WebSocketTestConnection,
   type WebSocketTestOptions,
 } from './web-socket-test-connection.js';
+import { SseTestRequest, type SseTestRequestOptions } from './sse-test-request.js';
+import {
+  WebTransportTestSession,
+  type WebTransportTestSessionOptions,
+} from './web-transport-test-session.js';
+import { WebTransportServerInfo } from '../transports/web-transport/web-transport-server-info.js';
 
 /** Which Nest HTTP platform a test app runs on. */
 export type TestPlatform = 'express' | 'fastify';
@@ -31,6 +37,26 @@ export class StreamingTestClient {
   /** A WebSocket client for `path` (query string allowed). */
   webSocket(path: string, options?: WebSocketTestOptions): WebSocketTestConnection {
     return new WebSocketTestConnection(`${this.testApp.wsUrl}${path}`, options);
+  }
+
+  /** An SSE request for `path` (query string allowed). */
+  sse(path: string, options?: SseTestRequestOptions): SseTestRequest {
+    return new SseTestRequest(this.testApp.url, path, options);
+  }
+
+  /**
+   * A WebTransport session to `path` on the app's WebTransport server (which must be enabled),
+   * pinned to its certificate hash.
+   */
+  webTransport(
+    path: string,
+    options: WebTransportTestSessionOptions = {},
+  ): WebTransportTestSession {
+    const info = this.testApp.app.get(WebTransportServerInfo);
+    return new WebTransportTestSession(info.url(path), {
+      serverCertificateHashes: [info.certificateHash()],
+      ...options,
+    });
   }
 }
 

@@ -58,3 +58,25 @@ describe('README examples run as documented', () => {
     }
   });
 });
+
+describe('README SSE examples run as documented', () => {
+  test('custom events, then the stream ends', async () => {
+    const { EventsController, MetricsService } = await import('./sse.example.js');
+    const app = await createStreamingTestApp({
+      controllers: [EventsController],
+      providers: [MetricsService],
+    });
+    try {
+      await app
+        .test()
+        .sse('/custom')
+        .expectStatus(200)
+        .expectHeader('content-type', /text\/event-stream/)
+        .expectEvent('user-login')
+        .expectEvent('system-alert', { level: 'warning', message: 'High CPU usage detected' })
+        .expectEvent('data-update', { table: 'users', action: 'insert', id: '456' });
+    } finally {
+      await app.close();
+    }
+  });
+});

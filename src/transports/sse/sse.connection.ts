@@ -10,10 +10,7 @@ import { uncorkAtEndOfTick, type TickCorkable } from '../../core/tick-corker.js'
 import { CloseCode } from '../../errors/close-codes.js';
 import { ConnectionClosedError } from '../../errors/connection-closed.error.js';
 import type { SseContext, SseWriteOptions } from '../../interfaces/connection.interface.js';
-import type {
-  SseHistoryStore,
-  SseReplay,
-} from '../../interfaces/streaming-adapter.interface.js';
+import type { SseHistoryStore, SseReplay } from '../../interfaces/streaming-adapter.interface.js';
 import {
   isReplayableTo,
   resumedIdentity,
@@ -265,7 +262,8 @@ export class SseConnectionImpl extends BaseConnection implements SseContext, Tic
     this.headWritten = true;
     const res = this.res;
     if (res.headersSent || res.destroyed || res.writableEnded) return;
-    for (const [name, value] of DEFAULT_HEADERS) if (!res.hasHeader(name)) res.setHeader(name, value);
+    for (const [name, value] of DEFAULT_HEADERS)
+      if (!res.hasHeader(name)) res.setHeader(name, value);
     if (this.req.httpVersionMajor < 2 && !res.hasHeader('Connection')) {
       res.setHeader('Connection', 'keep-alive');
     }
@@ -382,7 +380,12 @@ export class SseConnectionImpl extends BaseConnection implements SseContext, Tic
       const body = encodeSseBody(SSE_RESET_EVENT, encodeSseData(data));
       let chunk = body;
       try {
-        const id = await history.append(this.route, body, streamAudience(this.identity), historySize);
+        const id = await history.append(
+          this.route,
+          body,
+          streamAudience(this.identity),
+          historySize,
+        );
         chunk = encodeSseChunk(id, body);
       } catch {
         // The history is unavailable: the reset event goes out without an id.

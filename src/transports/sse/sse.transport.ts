@@ -157,7 +157,12 @@ export class SseTransport implements StreamingTransport {
     }
     const originPolicy = options.checkOrigin ?? settings.checkOrigin;
     if (
-      !isOriginAllowed(originPolicy, headerValue(req.headers, 'origin'), req.headers.host, route.path)
+      !isOriginAllowed(
+        originPolicy,
+        headerValue(req.headers, 'origin'),
+        req.headers.host,
+        route.path,
+      )
     ) {
       this.refuse(res, refusal(403, 'Origin not allowed', 'origin'), options);
       return;

@@ -189,7 +189,9 @@ for (const platform of PLATFORMS) {
         assert.ok(events[1].id !== undefined);
         const bad = await new SseTestRequest(baseUrl(app), '/bad').events();
         assert.deepEqual(JSON.parse(bad[1].data), { message: 'bad input' });
-        await new SseTestRequest(baseUrl(app), '/fine').expectStatus(200).expectEvent('fine', 'yes');
+        await new SseTestRequest(baseUrl(app), '/fine')
+          .expectStatus(200)
+          .expectEvent('fine', 'yes');
         assert.equal(app.manager.getStats().errors, 1);
       } finally {
         await app.close();

@@ -47,10 +47,7 @@ class ResumeController {
   @SseRoute('counter')
   counter(ctx: SseContext) {
     if (ctx.lastEventId !== undefined) return NEVER;
-    return concat(
-      from([1, 2, 3, 4, 5]).pipe(map((n) => ({ event: 'count', data: n }))),
-      NEVER,
-    );
+    return concat(from([1, 2, 3, 4, 5]).pipe(map((n) => ({ event: 'count', data: n }))), NEVER);
   }
 
   @SseRoute('imperative')
@@ -230,7 +227,9 @@ for (const platform of PLATFORMS) {
     test('a resumed stream never replays another user’s events', async () => {
       const app = await createStreamingTestApp({ platform, controllers: [ResumeController] });
       try {
-        const alice = new SseTestRequest(baseUrl(app), '/inbox', { headers: { 'x-user': 'alice' } });
+        const alice = new SseTestRequest(baseUrl(app), '/inbox', {
+          headers: { 'x-user': 'alice' },
+        });
         const alicePrivate = await alice.collect(2);
         await waitFor(() => app.manager.connections(onRoute('/inbox')).length === 1, 'a stream');
         await app.manager.broadcast(new StreamEvent('note', 'for-alice'), forUser('alice'));
@@ -263,16 +262,10 @@ for (const platform of PLATFORMS) {
         try {
           const feed = onRoute('/feed');
           await app.manager.broadcast(news(1), feed);
+          const idOfFirst = await adapter.history.lastId('/feed');
           await app.manager.broadcast(news(2), feed);
-          const lastId = await adapter.history.lastId('/feed');
-          const firstId = (await adapter.history.inner.replay('/feed', lastId!)).anchor;
-          assert.ok(firstId);
           let openGate: () => void = () => undefined;
           adapter.history.gate = new Promise<void>((resolve) => (openGate = resolve));
-          const before = (await adapter.history.inner.replay('/feed', 'x')).entries.length;
-          assert.equal(before, 0);
-          const all = await adapter.history.inner.lastId('/feed');
-          const idOfFirst = `${all!.slice(0, all!.lastIndexOf('-'))}-1`;
           const client = new SseTestRequest(baseUrl(app), '/feed', { lastEventId: idOfFirst });
           await client.expectStatus(200);
           await waitFor(() => adapter.history.replayCalls === 1, 'the replay to start');

@@ -1,0 +1,91 @@
+import 'reflect-metadata';
+import { Controller } from '@nestjs/common';
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { NEVER } from 'rxjs';
+import {
+  exceptConnection,
+  inRoom,
+  onRoute,
+  protocol,
+} from '../../../src/core/connection-filters.js';
+import { StreamEvent } from '../../../src/core/stream-event.js';
+import { SseRoute } from '../../../src/decorators/sse-route.decorator.js';
+import type { SseContext } from '../../../src/interfaces/connection.interface.js';
+import { createStreamingTestApp } from '../../../src/testing/streaming-test-app.js';
+import { SseTestRequest } from '../../../src/testing/sse-test-request.js';
+import { waitFor } from '../../support/wait-for.js';
+import { PLATFORMS, baseUrl } from './sse-test-support.js';
+
+@Controller()
+class RoomsController {
+  @SseRoute('rooms/:room')
+  room(ctx: SseContext) {
+    ctx.join(String(ctx.get('room')));
+    ctx.set('name', ctx.request.query.name ?? '');
+    return NEVER;
+  }
+}
+
+for (const platform of PLATFORMS) {
+  describe(`SSE broadcast (${platform})`, () => {
+    test('broadcasts and room filters reach the right SSE clients only', async () => {
+      const app = await createStreamingTestApp({ platform, controllers: [RoomsController] });
+      const url = baseUrl(app);
+      const a1 = new SseTestRequest(url, '/rooms/a?name=a1');
+      const a2 = new SseTestRequest(url, '/rooms/a?name=a2');
+      const b1 = new SseTestRequest(url, '/rooms/b?name=b1');
+      try {
+        await Promise.all([a1.expectStatus(200), a2.expectStatus(200), b1.expectStatus(200)]);
+        await waitFor(() => app.manager.getStats().byProtocol.sse === 3, 'three streams');
+        const result = await app.manager.to('a').broadcast(new StreamEvent('room', { to: 'a' }));
+        assert.equal(result.delivered, 2);
+        await app.manager.broadcast(new StreamEvent('ws-only', 'x'), protocol('websocket'));
+        const [a2conn] = app.manager.connections(inRoom('a')).filter((c) => c.get('name') === 'a2');
+        await app.manager.broadcast(new StreamEvent('all', 'but-a2'), exceptConnection(a2conn.id));
+        await app.manager.broadcast('plain', onRoute('/rooms/:room'), inRoom('b'));
+
+        await a1.expectEvent('room', { to: 'a' }).expectEvent('all', 'but-a2');
+        await a2.expectEvent('room', { to: 'a' });
+        await b1.expectEvent('all', 'but-a2').expectEvent('message', 'plain');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        assert.deepEqual(
+          a1.received.map((e) => e.event),
+          ['room', 'all'],
+        );
+        assert.deepEqual(
+          a2.received.map((e) => e.event),
+          ['room'],
+        );
+        assert.deepEqual(
+          b1.received.map((e) => e.event),
+          ['all', 'message'],
+        );
+        // The same broadcast carries the same id to every recipient on the route.
+        assert.equal(a1.received[0].id, a2.received[0].id);
+      } finally {
+        await Promise.all([a1.close(), a2.close(), b1.close()]);
+        await app.close();
+      }
+    });
+
+    test('a message sent to one SSE connection arrives as an event with an id', async () => {
+      const app = await createStreamingTestApp({ platform, controllers: [RoomsController] });
+      const client = new SseTestRequest(baseUrl(app), '/rooms/c');
+      try {
+        await client.expectStatus(200);
+        await waitFor(() => app.manager.getStats().byProtocol.sse === 1, 'a stream');
+        const [conn] = app.manager.connections(inRoom('c'));
+        assert.equal(await app.manager.sendTo(conn.id, new StreamEvent('direct', { ok: 1 })), true);
+        await conn.send('via-send');
+        const [direct, viaSend] = await client.collect(2);
+        assert.deepEqual([direct.event, JSON.parse(direct.data)], ['direct', { ok: 1 }]);
+        assert.deepEqual([viaSend.event, viaSend.data], ['message', 'via-send']);
+        assert.ok(direct.id !== undefined && viaSend.id !== undefined);
+      } finally {
+        await client.close();
+        await app.close();
+      }
+    });
+  });
+}
