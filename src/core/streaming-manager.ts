@@ -181,9 +181,16 @@ export class StreamingManager {
   async broadcast(message: unknown, ...filters: ConnectionFilter[]): Promise<BroadcastResult> {
     const outbound = OutboundMessage.from(message);
     this.stats.broadcasts += 1;
-    const sseIds = await this.broadcastHooks.prepare(outbound, filters);
+    const prepared = await this.broadcastHooks.prepare(outbound, filters);
+    const sseIds = prepared.sseIds;
     const id = randomUUID();
-    const { delivered, dropped } = this.deliver(outbound, filters, sseIds);
+    let outcome: { delivered: number; dropped: number };
+    try {
+      outcome = this.deliver(outbound, filters, sseIds);
+    } finally {
+      prepared.delivered();
+    }
+    const { delivered, dropped } = outcome;
     const localOnly = !this.adapter.distributed || filters.some(isLocalOnly);
     if (!localOnly) {
       const envelope: BroadcastEnvelope = {

@@ -21,8 +21,7 @@ export interface SseBroadcastPreparerDeps {
  * Records each broadcast once per SSE route its filters could reach (audience: the filters, so a
  * replay only goes to connections they match) and returns the ids per route pattern. The event
  * body is encoded once for all routes; an invalid event name rejects the broadcast. Each route's
- * order holds the broadcast until its delivery has run (the manager delivers synchronously once
- * the preparers resolve, so the hold ends on the next macrotask).
+ * order holds the broadcast until the manager reports that its local delivery has run.
  */
 export function createSseBroadcastPreparer(deps: SseBroadcastPreparerDeps): BroadcastPreparer {
   return async (message, filters) => {
@@ -32,6 +31,9 @@ export function createSseBroadcastPreparer(deps: SseBroadcastPreparerDeps): Broa
     const audience = { kind: 'filters', filters } as const;
     const history = deps.history();
     const held: { order: SseRouteOrder; ticket: number }[] = [];
+    const release = () => {
+      for (const { order, ticket } of held) order.release(ticket);
+    };
     try {
       const pairs = await Promise.all(
         routes.map((route) => {
@@ -46,11 +48,10 @@ export function createSseBroadcastPreparer(deps: SseBroadcastPreparerDeps): Broa
             });
         }),
       );
-      return Object.fromEntries(pairs);
-    } finally {
-      setImmediate(() => {
-        for (const { order, ticket } of held) order.release(ticket);
-      });
+      return { sseIds: Object.fromEntries(pairs), delivered: release };
+    } catch (error) {
+      release();
+      throw error;
     }
   };
 }
