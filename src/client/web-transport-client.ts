@@ -50,6 +50,7 @@ export class WebTransportClientSession {
   private readonly queue: Uint8Array[] = [];
   private readonly waiters: { resolve(m: Uint8Array): void; reject(e: Error): void }[] = [];
   private ended: Error | undefined;
+  private closeRequested = false;
 
   /** @internal Use {@link connectWebTransport}. */
   constructor(
@@ -112,8 +113,11 @@ export class WebTransportClientSession {
     return this.transport.incomingUnidirectionalStreams;
   }
 
-  /** Closes the session. */
+  /** Closes the session (once; later calls do nothing). */
   close(code = 0, reason = ''): void {
+    // Closing twice makes the library's Node client spin: close once, and never after the end.
+    if (this.closeRequested || this.ended) return;
+    this.closeRequested = true;
     try {
       this.transport.close({ closeCode: code, reason });
     } catch {

@@ -80,3 +80,24 @@ describe('README SSE examples run as documented', () => {
     }
   });
 });
+
+describe('README WebTransport examples run as documented', () => {
+  test('message echo over HTTP/2 with the fluent test session', async () => {
+    const { TransportController } = await import('./web-transport.example.js');
+    const app = await createStreamingTestApp({
+      controllers: [TransportController],
+      config: { webTransport: { enabled: true, port: 0 } },
+    });
+    try {
+      await app
+        .test()
+        .webTransport('/wt')
+        .expectMessage('Connected to WebTransport')
+        .send('hi')
+        .expectMessage('hi')
+        .close();
+    } finally {
+      await app.close();
+    }
+  });
+});
