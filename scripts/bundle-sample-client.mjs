@@ -11,7 +11,11 @@ if (!existsSync(entry)) {
 }
 await build({
   entryPoints: [entry],
+  absWorkingDir: root,
+  // tsconfig `paths` map `nestjs-forge-streaming/client` to src/client/index.ts.
+  tsconfig: resolve(root, 'tsconfig.json'),
   bundle: true,
+  minify: true,
   format: 'esm',
   platform: 'browser',
   target: ['chrome120'],

@@ -4,6 +4,7 @@ import { InMemoryStreamingAdapter } from './adapters/in-memory-streaming.adapter
 import { resolveStreamingConfig } from './config/resolve-config.js';
 import { AdmissionControl } from './context/admission-control.js';
 import { ConnectionRunner } from './context/connection-runner.js';
+import { HandshakeGate } from './context/handshake-gate.js';
 import { StreamingContextCreator } from './context/streaming-context-creator.js';
 import { BroadcastHooks } from './core/broadcast-hooks.js';
 import { ConnectionRegistry } from './core/connection-registry.js';
@@ -54,6 +55,7 @@ const providers: Provider[] = [
   StreamingStatsCollector,
   BroadcastHooks,
   AdmissionControl,
+  HandshakeGate,
   ConnectionRunner,
   StreamingContextCreator,
   StreamingMetadataAccessor,

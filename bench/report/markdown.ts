@@ -119,7 +119,14 @@ export function renderMarkdown(results: BenchResults, chartPath: string, jsonPat
       '## (c) Idle connections',
       '',
       table(
-        ['contender', 'connections', 'RSS B/conn', 'heap B/conn', 'external B/conn'],
+        [
+          'contender',
+          'connections',
+          'RSS B/conn',
+          'heap B/conn',
+          'external B/conn',
+          'heap + external B/conn',
+        ],
         s.idle
           .filter(measured)
           .map((r) => [
@@ -128,6 +135,7 @@ export function renderMarkdown(results: BenchResults, chartPath: string, jsonPat
             num(r.rssBytesPerConnection),
             num(r.heapBytesPerConnection),
             num(r.externalBytesPerConnection),
+            num(r.allocatedBytesPerConnection),
           ]),
       ),
       failures(s.idle, label),

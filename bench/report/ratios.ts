@@ -104,14 +104,29 @@ export function computeRatios(scenarios: Scenarios): RatioCheck[] {
   const idle = (scenarios.idle ?? []).filter(measured<IdleRow>);
   const idleOf = (id: string) => idle.find((r) => r.contender === id);
   if (idle.length > 0) {
+    const rss = (id: string) => {
+      const value = idleOf(id)?.rssBytesPerConnection;
+      return value !== undefined && value > 0 ? value : undefined;
+    };
     out.push(
+      check(
+        `idle, ${idle[0].connections} connections`,
+        'memory per connection vs raw ws',
+        'heap + external per connection',
+        '<=',
+        1.3,
+        ratio(
+          idleOf('forge')?.allocatedBytesPerConnection,
+          idleOf('ws-naive')?.allocatedBytesPerConnection,
+        ),
+      ),
       check(
         `idle, ${idle[0].connections} connections`,
         'memory per connection vs raw ws',
         'RSS per connection',
         '<=',
         1.3,
-        ratio(idleOf('forge')?.rssBytesPerConnection, idleOf('ws-naive')?.rssBytesPerConnection),
+        ratio(rss('forge'), rss('ws-naive')),
       ),
     );
   }

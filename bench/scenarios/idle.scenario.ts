@@ -16,6 +16,8 @@ export interface IdleRow {
   readonly rssBytesPerConnection: number;
   readonly heapBytesPerConnection: number;
   readonly externalBytesPerConnection: number;
+  /** Heap plus memory outside the heap (buffers), per connection: the stable measure. */
+  readonly allocatedBytesPerConnection: number;
 }
 
 const IDLE_CONTENDERS: readonly ContenderId[] = [
@@ -58,6 +60,10 @@ export async function runIdle(context: ScenarioContext): Promise<(IdleRow | Fail
         rssBytesPerConnection: per(before.rss, after.rss),
         heapBytesPerConnection: per(before.heapUsed, after.heapUsed),
         externalBytesPerConnection: per(before.external, after.external),
+        allocatedBytesPerConnection: per(
+          before.heapUsed + before.external,
+          after.heapUsed + after.external,
+        ),
       };
       context.log(
         `  idle ${count} ${CONTENDERS[contender].label}: ${result.rssBytesPerConnection} B rss, ${result.heapBytesPerConnection} B heap per connection`,

@@ -1,23 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { AdmissionControl } from '../../context/admission-control.js';
-import {
-  closeFromError,
-  isExpectedError,
-  refusal,
-  refusalFromError,
-  type HandshakeRefusal,
-} from '../../context/error-mapping.js';
+import { refusal, type HandshakeRefusal } from '../../context/error-mapping.js';
+import { drainConnections, HandshakeGate } from '../../context/handshake-gate.js';
 import {
   handshakeRequestFromIncoming,
   headerValue,
   parseRequestTarget,
 } from '../../context/handshake-request.factory.js';
-import { isOriginAllowed } from '../../context/origin-check.js';
-import { StreamingHandshake } from '../../context/streaming-handshake.js';
 import { BroadcastHooks } from '../../core/broadcast-hooks.js';
 import { StreamingStatsCollector } from '../../core/streaming-stats.collector.js';
-import { CloseCode } from '../../errors/close-codes.js';
 import type { HandshakeRequest } from '../../interfaces/connection.interface.js';
 import type { SseRouteOptions } from '../../interfaces/route-options.interface.js';
 import type { StreamingAdapter } from '../../interfaces/streaming-adapter.interface.js';
@@ -79,7 +70,7 @@ export class SseTransport implements StreamingTransport {
   constructor(
     @Inject(STREAMING_RESOLVED_CONFIG) private readonly config: ResolvedStreamingConfig,
     @Inject(RouteTable) private readonly routes: RouteTable,
-    @Inject(AdmissionControl) private readonly admission: AdmissionControl,
+    @Inject(HandshakeGate) private readonly gate: HandshakeGate,
     @Inject(StreamingStatsCollector) private readonly stats: StreamingStatsCollector,
     @Inject(STREAMING_ADAPTER) private readonly adapter: StreamingAdapter,
     @Inject(BroadcastHooks) broadcastHooks: BroadcastHooks,
@@ -119,16 +110,7 @@ export class SseTransport implements StreamingTransport {
     this.accepting = false;
     this.stopGapListener?.();
     this.stopGapListener = undefined;
-    const open = [...this.connections];
-    for (const conn of open) conn.close(CloseCode.GoingAway, 'Server shutting down');
-    const remaining = Math.max(0, deadline - Date.now());
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      Promise.all(open.map((conn) => conn.closed)),
-      new Promise<void>((resolve) => (timer = setTimeout(resolve, remaining))),
-    ]);
-    clearTimeout(timer);
-    for (const conn of this.connections) conn.terminate();
+    await drainConnections(this.connections, deadline, (conn) => conn.terminate());
     this.dispatcher?.uninstall();
     this.dispatcher = undefined;
   }
@@ -150,67 +132,25 @@ export class SseTransport implements StreamingTransport {
     params: Record<string, string>,
   ): void {
     const options = route.options as SseRouteOptions;
-    const settings = this.config.sse;
+    const responder = {
+      refuse: (answer: HandshakeRefusal) => writeJsonRefusal(res, answer, options.headers),
+    };
     if (!this.accepting) {
-      this.refuse(res, refusal(503, 'Server is shutting down', 'limit'), options);
-      return;
-    }
-    const originPolicy = options.checkOrigin ?? settings.checkOrigin;
-    if (
-      !isOriginAllowed(
-        originPolicy,
-        headerValue(req.headers, 'origin'),
-        req.headers.host,
-        route.path,
-      )
-    ) {
-      this.refuse(res, refusal(403, 'Origin not allowed', 'origin'), options);
-      return;
-    }
-    const release = this.admission.tryAdmit(
-      'sse',
-      route.path,
-      settings.maxConnections,
-      options.maxConnections,
-    );
-    if (!release) {
-      this.refuse(res, refusal(503, 'Too many SSE connections', 'limit'), options);
+      this.gate.refuse(responder, refusal(503, 'Server is shutting down', 'limit'));
       return;
     }
     const request = handshakeRequestFromIncoming(req, params);
-    const handshake = new StreamingHandshake('sse', route, params, (attempt) =>
-      this.accept(req, res, route, request, attempt.values, release),
-    );
-    route.invoke(request, handshake).then(
-      () => this.settle(handshake, res, undefined, release, options),
-      (error: unknown) => this.settle(handshake, res, error, release, options),
-    );
-  }
-
-  private settle(
-    handshake: StreamingHandshake,
-    res: ServerResponse,
-    error: unknown,
-    release: () => void,
-    options: SseRouteOptions,
-  ): void {
-    release();
-    const conn = handshake.connection;
-    if (!conn) {
-      this.refuse(
-        res,
-        error === undefined ? refusal(403, 'Forbidden') : refusalFromError(error),
-        options,
-      );
-      return;
-    }
-    const failure = error ?? handshake.failure;
-    if (failure === undefined) return;
-    if (!isExpectedError(failure)) this.stats.errors += 1;
-    if (!conn.isClosed && conn instanceof SseConnectionImpl) {
-      const { code, reason } = closeFromError(failure);
-      conn.fail(code, reason);
-    }
+    this.gate.run<SseConnectionImpl>({
+      protocol: 'sse',
+      match: { route, params },
+      request,
+      origin: headerValue(req.headers, 'origin'),
+      host: req.headers.host,
+      settings: this.config.sse,
+      responder,
+      accept: (values) => this.accept(req, res, route, request, values),
+      fail: (conn, code, reason) => conn.fail(code, reason),
+    });
   }
 
   private accept(
@@ -219,9 +159,7 @@ export class SseTransport implements StreamingTransport {
     route: RouteDefinition,
     request: HandshakeRequest,
     values: ReadonlyMap<string, unknown>,
-    release: () => void,
   ): Promise<SseConnectionImpl> {
-    release();
     if (res.destroyed || res.writableEnded || req.socket.destroyed) {
       return Promise.reject(new Error('The client went away during the handshake'));
     }
@@ -265,11 +203,6 @@ export class SseTransport implements StreamingTransport {
 
   private historySizeOf(route: RouteDefinition): number {
     return (route.options as SseRouteOptions).historySize ?? this.config.sse.historySize;
-  }
-
-  private refuse(res: ServerResponse, answer: HandshakeRefusal, options: SseRouteOptions): void {
-    this.stats.rejected(answer.reason);
-    writeJsonRefusal(res, answer, options.headers);
   }
 }
 

@@ -2,24 +2,14 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { AdmissionControl } from '../../context/admission-control.js';
-import {
-  closeFromError,
-  isExpectedError,
-  refusal,
-  refusalFromError,
-  type HandshakeRefusal,
-} from '../../context/error-mapping.js';
+import { refusal, type HandshakeRefusal } from '../../context/error-mapping.js';
+import { drainConnections, HandshakeGate } from '../../context/handshake-gate.js';
 import {
   handshakeRequestFromIncoming,
   headerValue,
   parseRequestTarget,
 } from '../../context/handshake-request.factory.js';
-import { isOriginAllowed } from '../../context/origin-check.js';
-import { StreamingHandshake } from '../../context/streaming-handshake.js';
-import { ConnectionRegistry } from '../../core/connection-registry.js';
 import { StreamingStatsCollector } from '../../core/streaming-stats.collector.js';
-import { CloseCode } from '../../errors/close-codes.js';
 import type { HandshakeRequest } from '../../interfaces/connection.interface.js';
 import type { WebSocketRouteOptions } from '../../interfaces/route-options.interface.js';
 import type { ResolvedStreamingConfig } from '../../interfaces/streaming-config.interface.js';
@@ -57,8 +47,7 @@ export class WebSocketTransport implements StreamingTransport {
   constructor(
     @Inject(STREAMING_RESOLVED_CONFIG) private readonly config: ResolvedStreamingConfig,
     @Inject(RouteTable) private readonly routes: RouteTable,
-    @Inject(ConnectionRegistry) private readonly registry: ConnectionRegistry,
-    @Inject(AdmissionControl) private readonly admission: AdmissionControl,
+    @Inject(HandshakeGate) private readonly gate: HandshakeGate,
     @Inject(StreamingStatsCollector) private readonly stats: StreamingStatsCollector,
   ) {}
 
@@ -79,16 +68,7 @@ export class WebSocketTransport implements StreamingTransport {
   async shutdown(deadline: number): Promise<void> {
     this.accepting = false;
     this.httpServer?.off('upgrade', this.onUpgrade);
-    const open = [...this.connections];
-    for (const conn of open) conn.close(CloseCode.GoingAway, 'Server shutting down');
-    const remaining = Math.max(0, deadline - Date.now());
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      Promise.all(open.map((conn) => conn.closed)),
-      new Promise<void>((resolve) => (timer = setTimeout(resolve, remaining))),
-    ]);
-    clearTimeout(timer);
-    for (const conn of this.connections) conn.terminate();
+    await drainConnections(this.connections, deadline, (conn) => conn.terminate());
     for (const server of this.servers.values()) server.close();
     this.servers.clear();
   }
@@ -96,87 +76,37 @@ export class WebSocketTransport implements StreamingTransport {
   private handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const { path } = parseRequestTarget(req.url ?? '/');
     const match = this.routes.match('websocket', path);
+    const responder = { refuse: (answer: HandshakeRefusal) => writeRawRefusal(socket, answer) };
     if (!match) {
       if (this.otherUpgradeHandlers() > 0) return;
-      this.refuse(socket, refusal(404, `Cannot upgrade ${path}: no WebSocket route`, 'not-found'));
+      this.gate.refuse(
+        responder,
+        refusal(404, `Cannot upgrade ${path}: no WebSocket route`, 'not-found'),
+      );
       return;
     }
     socket.on('error', () => socket.destroy());
-    const { route, params } = match;
-    const options = route.options as WebSocketRouteOptions;
-    const settings = this.config.websocket;
     if (!this.accepting) {
-      this.refuse(socket, refusal(503, 'Server is shutting down', 'limit'));
+      this.gate.refuse(responder, refusal(503, 'Server is shutting down', 'limit'));
       return;
     }
     const invalid = this.validateHandshake(req);
     if (invalid) {
-      this.refuse(socket, refusal(400, invalid, 'error'));
+      this.gate.refuse(responder, refusal(400, invalid, 'error'));
       return;
     }
-    const originPolicy = options.checkOrigin ?? settings.checkOrigin;
-    if (
-      !isOriginAllowed(originPolicy, headerValue(req.headers, 'origin'), req.headers.host, path)
-    ) {
-      this.refuse(socket, refusal(403, 'Origin not allowed', 'origin'));
-      return;
-    }
-    const release = this.admission.tryAdmit(
-      'websocket',
-      route.path,
-      settings.maxConnections,
-      options.maxConnections,
-    );
-    if (!release) {
-      this.refuse(socket, refusal(503, 'Too many WebSocket connections', 'limit'));
-      return;
-    }
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      release();
-      this.refuse(socket, refusal(408, 'WebSocket handshake timed out', 'timeout'));
-    }, settings.handshakeTimeout);
-    timer.unref();
-    const request = handshakeRequestFromIncoming(req, params);
-    const handshake = new StreamingHandshake('websocket', route, params, (attempt) =>
-      this.accept(req, socket, head, route, request, attempt.values, () => {
-        clearTimeout(timer);
-        release();
-        return timedOut;
-      }),
-    );
-    route.invoke(request, handshake).then(
-      () => this.settle(handshake, socket, undefined, timer, release),
-      (error: unknown) => this.settle(handshake, socket, error, timer, release),
-    );
-  }
-
-  private settle(
-    handshake: StreamingHandshake,
-    socket: Duplex,
-    error: unknown,
-    timer: NodeJS.Timeout,
-    release: () => void,
-  ): void {
-    clearTimeout(timer);
-    release();
-    const conn = handshake.connection;
-    if (!conn) {
-      if (!socket.destroyed)
-        this.refuse(
-          socket,
-          error === undefined ? refusal(403, 'Forbidden') : refusalFromError(error),
-        );
-      return;
-    }
-    const failure = error ?? handshake.failure;
-    if (failure === undefined) return;
-    if (!isExpectedError(failure)) this.stats.errors += 1;
-    if (!conn.isClosed) {
-      const { code, reason } = closeFromError(failure);
-      conn.close(code, reason);
-    }
+    const request = handshakeRequestFromIncoming(req, match.params);
+    this.gate.run({
+      protocol: 'websocket',
+      match,
+      request,
+      origin: headerValue(req.headers, 'origin'),
+      host: req.headers.host,
+      settings: this.config.websocket,
+      timeoutMs: this.config.websocket.handshakeTimeout,
+      responder,
+      accept: (values) => this.accept(req, socket, head, match.route, request, values),
+    });
   }
 
   private accept(
@@ -186,10 +116,9 @@ export class WebSocketTransport implements StreamingTransport {
     route: RouteDefinition,
     request: HandshakeRequest,
     values: ReadonlyMap<string, unknown>,
-    onAccepting: () => boolean,
   ): Promise<WebSocketConnectionImpl> {
     return new Promise((resolve, reject) => {
-      if (onAccepting() || socket.destroyed) {
+      if (socket.destroyed) {
         reject(new Error('The client went away during the handshake'));
         return;
       }
@@ -269,10 +198,5 @@ export class WebSocketTransport implements StreamingTransport {
     if (version !== '13' && version !== '8')
       return 'Missing or invalid Sec-WebSocket-Version header';
     return undefined;
-  }
-
-  private refuse(socket: Duplex, answer: HandshakeRefusal): void {
-    this.stats.rejected(answer.reason);
-    writeRawRefusal(socket, answer);
   }
 }

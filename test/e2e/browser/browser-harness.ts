@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { chromium, type BrowserContext } from 'playwright-core';
@@ -30,34 +29,33 @@ export function ensureBundle(): void {
   });
 }
 
-/** A headless Chromium with a fresh profile, closed (and its profile removed) by `close()`. */
+/** A headless Chromium (fresh temporary profile), closed by `close()`. */
 export interface TestBrowser {
-  readonly context: BrowserContext;
+  /** A new isolated context (its own window, cookies and storage): one per simulated user. */
+  newContext(): Promise<BrowserContext>;
   close(): Promise<void>;
 }
 
-/** Launches Debian's Chromium (`CHROMIUM_PATH`, default `/usr/bin/chromium`) with a temp profile. */
+/**
+ * Launches Debian's Chromium (`CHROMIUM_PATH`, default `/usr/bin/chromium`). Playwright gives the
+ * browser a new temporary user-data-dir and removes it on close.
+ */
 export async function launchBrowser(): Promise<TestBrowser> {
-  const profile = mkdtempSync(join(tmpdir(), 'forge-streaming-chromium-'));
-  try {
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      headless: true,
-      args: CHROMIUM_ARGS,
-      ignoreHTTPSErrors: true,
-      timeout: 60_000,
-      viewport: { width: 1280, height: 900 },
-    });
-    context.setDefaultTimeout(30_000);
-    return {
-      context,
-      close: async () => {
-        await context.close().catch(() => undefined);
-        rmSync(profile, { recursive: true, force: true });
-      },
-    };
-  } catch (error) {
-    rmSync(profile, { recursive: true, force: true });
-    throw error;
-  }
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+    timeout: 60_000,
+  });
+  return {
+    newContext: async () => {
+      const context = await browser.newContext({
+        ignoreHTTPSErrors: true,
+        viewport: { width: 1280, height: 900 },
+      });
+      context.setDefaultTimeout(30_000);
+      return context;
+    },
+    close: () => browser.close(),
+  };
 }

@@ -32,16 +32,17 @@ describe('sample page in headless Chromium', { timeout: 240_000 }, () => {
     });
     wtPort = sample.app.get(WebTransportServerInfo, { strict: false }).port;
     browser = await launchBrowser();
-    browser.context.on('request', (request) => requested.add(request.url()));
     for (const user of ['alice', 'bob', 'carol'] as const) {
-      const page = await browser.context.newPage();
+      const context = await browser.newContext();
+      context.on('request', (request) => requested.add(request.url()));
+      const page = await context.newPage();
       page.on('websocket', (socket) => requested.add(socket.url()));
       page.on('console', (message) => {
         if (message.type() === 'error') console.log(`[${user} console] ${message.text()}`);
       });
       page.on('pageerror', (error) => console.log(`[${user} page error] ${error.message}`));
       await page.goto(`${sample.http}/`);
-      await page.waitForSelector('body[data-ready="true"]', { timeout: TIMEOUT, polling: 200 });
+      await page.waitForSelector('body[data-ready="true"]', { timeout: TIMEOUT });
       await page.fill('#login-user', user);
       await page.click('#login-button');
       await page.waitForFunction(
