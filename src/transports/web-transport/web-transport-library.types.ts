@@ -18,7 +18,10 @@ export interface LibraryBidiStream {
 /** Datagrams as the library exposes them. */
 export interface LibraryDatagrams {
   readonly readable: ReadableStream<Uint8Array>;
+  /** Deprecated by the library (reading it logs a console warning); `createWritable` replaces it. */
   readonly writable: WritableStream<Uint8Array>;
+  /** A writable for outgoing datagrams (newer library versions). */
+  createWritable?(): WritableStream<Uint8Array>;
 }
 
 /** How a library session ended. */

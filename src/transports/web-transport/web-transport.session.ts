@@ -14,7 +14,11 @@ import type {
   WebTransportWritable,
 } from '../../interfaces/connection.interface.js';
 import { InboundMessageQueue } from '../websocket/inbound-message-queue.js';
-import type { LibraryBidiStream, LibrarySession } from './web-transport-library.types.js';
+import type {
+  LibraryBidiStream,
+  LibraryDatagrams,
+  LibrarySession,
+} from './web-transport-library.types.js';
 import {
   WebTransportBidiStreamImpl,
   WebTransportStreamReader,
@@ -69,6 +73,8 @@ export class WebTransportSessionImpl extends BaseConnection implements WebTransp
   private idleTimer: NodeJS.Timeout | undefined;
   private closeTimer: NodeJS.Timeout | undefined;
   private serverClosing = false;
+  /** The server's close code and reason (the library may report that close as a stream error). */
+  private serverClose: { code: number; reason: string } | undefined;
   private readResume: (() => void) | undefined;
   private readonly touch = () => {
     this.lastActivity = Date.now();
@@ -85,14 +91,15 @@ export class WebTransportSessionImpl extends BaseConnection implements WebTransp
     session.closed.then(
       (info) =>
         this.finish({
-          code: info?.closeCode ?? CloseCode.Normal,
-          reason: info?.reason ?? '',
+          code: this.serverClose?.code ?? info?.closeCode ?? CloseCode.Normal,
+          reason: this.serverClose?.reason ?? info?.reason ?? '',
           byServer: this.serverClosing,
         }),
       (error: unknown) =>
         this.finish({
-          code: this.serverClosing ? CloseCode.GoingAway : 1006,
-          reason: error instanceof Error ? error.message : 'session failed',
+          code: this.serverClose?.code ?? 1006,
+          reason:
+            this.serverClose?.reason ?? (error instanceof Error ? error.message : 'session failed'),
           byServer: this.serverClosing,
         }),
     );
@@ -165,6 +172,7 @@ export class WebTransportSessionImpl extends BaseConnection implements WebTransp
 
   protected transportClose(code: number, reason: string): void {
     this.serverClosing = true;
+    this.serverClose = { code, reason };
     try {
       this.session.close({ closeCode: code, reason });
     } catch {
@@ -290,15 +298,13 @@ export class WebTransportSessionImpl extends BaseConnection implements WebTransp
     }
   }
 
-  private wrapDatagrams(datagrams: {
-    readable: ReadableStream<Uint8Array>;
-    writable: WritableStream<Uint8Array>;
-  }): WebTransportDatagrams {
+  private wrapDatagrams(datagrams: LibraryDatagrams): WebTransportDatagrams {
     let writer: WritableStreamDefaultWriter<Uint8Array> | undefined;
     const touch = this.touch;
     return {
       async send(data: Uint8Array): Promise<void> {
-        writer ??= datagrams.writable.getWriter();
+        // `createWritable` where the library has it: its `writable` getter logs a deprecation.
+        writer ??= (datagrams.createWritable?.() ?? datagrams.writable).getWriter();
         await writer.ready;
         touch();
         await writer.write(data);

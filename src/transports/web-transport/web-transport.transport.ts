@@ -1,17 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AdmissionControl } from '../../context/admission-control.js';
-import {
-  closeFromError,
-  isExpectedError,
-  refusal,
-  refusalFromError,
-  type HandshakeRefusal,
-} from '../../context/error-mapping.js';
+import { refusal, type HandshakeRefusal } from '../../context/error-mapping.js';
+import { drainConnections, HandshakeGate } from '../../context/handshake-gate.js';
 import { headerValue } from '../../context/handshake-request.factory.js';
-import { isOriginAllowed } from '../../context/origin-check.js';
-import { StreamingHandshake } from '../../context/streaming-handshake.js';
 import { StreamingStatsCollector } from '../../core/streaming-stats.collector.js';
-import { CloseCode } from '../../errors/close-codes.js';
 import { MissingDependencyError } from '../../errors/missing-dependency.error.js';
 import type { HandshakeRequest, WebTransportKind } from '../../interfaces/connection.interface.js';
 import type { WebTransportRouteOptions } from '../../interfaces/route-options.interface.js';
@@ -49,7 +40,7 @@ export class WebTransportTransport implements StreamingTransport {
   constructor(
     @Inject(STREAMING_RESOLVED_CONFIG) private readonly config: ResolvedStreamingConfig,
     @Inject(RouteTable) private readonly routes: RouteTable,
-    @Inject(AdmissionControl) private readonly admission: AdmissionControl,
+    @Inject(HandshakeGate) private readonly gate: HandshakeGate,
     @Inject(StreamingStatsCollector) private readonly stats: StreamingStatsCollector,
     @Inject(WebTransportServerInfo) private readonly info: WebTransportServerInfo,
   ) {}
@@ -109,15 +100,8 @@ export class WebTransportTransport implements StreamingTransport {
 
   async shutdown(deadline: number): Promise<void> {
     this.accepting = false;
-    const open = [...this.sessions];
-    for (const session of open) session.close(CloseCode.GoingAway, 'Server shutting down');
-    const remaining = Math.max(0, deadline - Date.now());
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      Promise.all(open.map((session) => session.closed)),
-      new Promise<void>((resolve) => (timer = setTimeout(resolve, remaining))),
-    ]);
-    clearTimeout(timer);
+    // Sessions still open at the deadline end when the server stops.
+    await drainConnections(this.sessions, deadline, () => undefined);
     this.server?.stop();
     this.server = undefined;
     this.info.clear();
@@ -131,55 +115,33 @@ export class WebTransportTransport implements StreamingTransport {
 
   private handleRequest(pending: PendingSessionRequest): void {
     const { event } = pending;
-    let request = handshakeRequestFromSessionHeader(event.header, event.peerAddress, {});
+    const responder = { refuse: (answer: HandshakeRefusal) => answerRefusal(pending, answer) };
+    const request = handshakeRequestFromSessionHeader(event.header, event.peerAddress, {});
     const match = this.routes.match('webtransport', request.path);
     if (!match) {
-      this.refuse(pending, refusal(404, `No WebTransport route for ${request.path}`, 'not-found'));
+      this.gate.refuse(
+        responder,
+        refusal(404, `No WebTransport route for ${request.path}`, 'not-found'),
+      );
       return;
     }
     if (!this.accepting) {
-      this.refuse(pending, refusal(503, 'Server is shutting down', 'limit'));
+      this.gate.refuse(responder, refusal(503, 'Server is shutting down', 'limit'));
       return;
     }
-    const { route, params } = match;
-    request = { ...request, params };
-    const options = route.options as WebTransportRouteOptions;
-    const settings = this.config.webTransport;
-    const originPolicy = options.checkOrigin ?? settings.checkOrigin;
-    const origin = headerValue(request.headers, 'origin');
-    const host = headerValue(request.headers, 'host');
-    if (!isOriginAllowed(originPolicy, origin, host, request.path)) {
-      this.refuse(pending, refusal(403, 'Origin not allowed', 'origin'));
-      return;
-    }
-    const release = this.admission.tryAdmit(
-      'webtransport',
-      route.path,
-      settings.maxConnections,
-      options.maxConnections,
-    );
-    if (!release) {
-      this.refuse(pending, refusal(503, 'Too many WebTransport sessions', 'limit'));
-      return;
-    }
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      release();
-      this.refuse(pending, refusal(408, 'WebTransport handshake timed out', 'timeout'));
-    }, this.config.headersTimeout);
-    timer.unref();
+    const matched = { ...request, params: match.params };
     const kind = kindOfProtocol(event.protocol);
-    const handshake = new StreamingHandshake('webtransport', route, params, (attempt) => {
-      clearTimeout(timer);
-      release();
-      if (timedOut) return Promise.reject(new Error('The WebTransport handshake timed out'));
-      return this.accept(pending, route, request, attempt.values, kind);
+    this.gate.run({
+      protocol: 'webtransport',
+      match,
+      request: matched,
+      origin: headerValue(matched.headers, 'origin'),
+      host: headerValue(matched.headers, 'host'),
+      settings: this.config.webTransport,
+      timeoutMs: this.config.headersTimeout,
+      responder,
+      accept: (values) => this.accept(pending, match.route, matched, values, kind),
     });
-    route.invoke(request, handshake).then(
-      () => this.settle(handshake, pending, undefined, timer, release, () => timedOut),
-      (error: unknown) => this.settle(handshake, pending, error, timer, release, () => timedOut),
-    );
   }
 
   private async accept(
@@ -217,41 +179,13 @@ export class WebTransportTransport implements StreamingTransport {
     void session.closed.then(() => this.sessions.delete(session));
     return session;
   }
+}
 
-  private settle(
-    handshake: StreamingHandshake,
-    pending: PendingSessionRequest,
-    error: unknown,
-    timer: NodeJS.Timeout,
-    release: () => void,
-    timedOut: () => boolean,
-  ): void {
-    clearTimeout(timer);
-    release();
-    const session = handshake.connection;
-    if (!session) {
-      if (timedOut()) return;
-      this.refuse(
-        pending,
-        error === undefined ? refusal(403, 'Forbidden') : refusalFromError(error),
-      );
-      return;
-    }
-    const failure = error ?? handshake.failure;
-    if (failure === undefined) return;
-    if (!isExpectedError(failure)) this.stats.errors += 1;
-    if (!session.isClosed) {
-      const { code, reason } = closeFromError(failure);
-      session.close(code, reason);
-    }
-  }
-
-  private refuse(pending: PendingSessionRequest, answer: HandshakeRefusal): void {
-    try {
-      pending.refuse(answer);
-    } catch {
-      return; // already answered (accepted, or refused on timeout)
-    }
-    this.stats.rejected(answer.reason);
+/** Answers a session request with a refusal, unless it was already answered. */
+function answerRefusal(pending: PendingSessionRequest, answer: HandshakeRefusal): void {
+  try {
+    pending.refuse(answer);
+  } catch {
+    // already answered (accepted, or refused on timeout)
   }
 }
