@@ -87,30 +87,49 @@ export class HandshakeGate {
       this.refuse(responder, refusal(503, `Too many ${name} connections`, 'limit'));
       return;
     }
-    let answered = false;
-    let timer: NodeJS.Timeout | undefined;
+    const state = { answered: false, timer: undefined as NodeJS.Timeout | undefined };
     if (attempt.timeoutMs !== undefined) {
-      timer = setTimeout(() => {
-        answered = true;
+      state.timer = setTimeout(() => {
+        state.answered = true;
         release();
         this.refuse(responder, refusal(408, `${name} handshake timed out`, 'timeout'));
       }, attempt.timeoutMs);
-      timer.unref();
+      state.timer.unref();
     }
+    const accept = attempt.accept;
     const handshake = new StreamingHandshake(protocol, route, params, (current) => {
-      clearTimeout(timer);
+      clearTimeout(state.timer);
+      state.timer = undefined;
       release();
-      if (answered) return Promise.reject(new Error(`The ${name} handshake timed out`));
-      answered = true;
-      return attempt.accept(current.values);
+      if (state.answered) return Promise.reject(new Error(`The ${name} handshake timed out`));
+      state.answered = true;
+      return accept(current.values);
     });
-    const settle = (error: unknown): void => {
-      clearTimeout(timer);
+    const settle = this.settler(handshake, responder, release, state, attempt.fail);
+    route.invoke(request, handshake).then(
+      () => settle(undefined),
+      (error: unknown) => settle(error),
+    );
+  }
+
+  /**
+   * What runs when the pipeline has finished. Built apart from `run` so that it keeps only what
+   * it needs (not the raw request) for the connection's whole lifetime.
+   */
+  private settler<C extends BaseConnection>(
+    handshake: StreamingHandshake,
+    responder: HandshakeResponder,
+    release: () => void,
+    state: { answered: boolean; timer: NodeJS.Timeout | undefined },
+    fail: ((conn: C, code: number, reason: string) => void) | undefined,
+  ): (error: unknown) => void {
+    return (error) => {
+      clearTimeout(state.timer);
       release();
       const conn = handshake.connection as C | undefined;
       if (!conn) {
-        if (!answered) {
-          answered = true;
+        if (!state.answered) {
+          state.answered = true;
           this.refuse(
             responder,
             error === undefined ? refusal(403, 'Forbidden') : refusalFromError(error),
@@ -123,13 +142,9 @@ export class HandshakeGate {
       if (!isExpectedError(failure)) this.stats.errors += 1;
       if (conn.isClosed) return;
       const { code, reason } = closeFromError(failure);
-      if (attempt.fail) attempt.fail(conn, code, reason);
+      if (fail) fail(conn, code, reason);
       else conn.close(code, reason);
     };
-    route.invoke(request, handshake).then(
-      () => settle(undefined),
-      (error: unknown) => settle(error),
-    );
   }
 }
 

@@ -20,7 +20,7 @@ export class StreamingHandshake {
     /** The matched route. */
     readonly route: RouteDefinition,
     params: Readonly<Record<string, string>>,
-    private readonly acceptFn: (handshake: StreamingHandshake) => Promise<BaseConnection>,
+    private acceptFn: ((handshake: StreamingHandshake) => Promise<BaseConnection>) | undefined,
   ) {
     for (const [key, value] of Object.entries(params)) this.values.set(key, value);
   }
@@ -33,7 +33,12 @@ export class StreamingHandshake {
   /** Completes the protocol handshake (called by the pipeline once guards passed). */
   async accept(): Promise<BaseConnection> {
     if (this.connection) return this.connection;
-    this.connection = await this.acceptFn(this);
+    const acceptFn = this.acceptFn;
+    if (!acceptFn) throw new Error('The handshake was already accepted');
+    // The accept step closes over the raw request and socket: drop it so that a long-lived
+    // connection does not keep them reachable through its handshake.
+    this.acceptFn = undefined;
+    this.connection = await acceptFn(this);
     return this.connection;
   }
 }

@@ -14,6 +14,7 @@ import {
 } from '../../interfaces/connection.interface.js';
 import type { MessageRateLimitOptions } from '../../interfaces/streaming-config.interface.js';
 import { InboundMessageQueue } from './inbound-message-queue.js';
+import type { HeartbeatMember, HeartbeatScheduler } from './heartbeat-scheduler.js';
 
 /** Limits of one WebSocket connection. */
 export interface WebSocketConnectionLimits {
@@ -21,6 +22,8 @@ export interface WebSocketConnectionLimits {
   readonly readBufferSize: number;
   /** Ping interval (0 = no heartbeat). */
   readonly pingPeriod: number;
+  /** The shared heartbeat timer (absent when `pingPeriod` is 0). */
+  readonly heartbeat: HeartbeatScheduler | undefined;
   /** Time allowed for the pong. */
   readonly pongWait: number;
   /** Inbound message-rate limit. */
@@ -43,7 +46,7 @@ function truncateReason(reason: string): string {
  */
 export class WebSocketConnectionImpl
   extends BaseConnection
-  implements WebSocketConnection, TickCorkable
+  implements WebSocketConnection, TickCorkable, HeartbeatMember
 {
   declare readonly protocol: 'websocket';
   private readonly socket: Socket;
@@ -53,8 +56,8 @@ export class WebSocketConnectionImpl
   private corked = false;
   private paused = false;
   private serverInitiatedClose = false;
-  private heartbeat: NodeJS.Timeout | undefined;
-  private pongTimer: NodeJS.Timeout | undefined;
+  private nextPingAt = 0;
+  private pongDeadline = 0;
   private rateWindowStart = 0;
   private rateCount = 0;
   private observable: Observable<WebSocketMessage> | undefined;
@@ -76,9 +79,9 @@ export class WebSocketConnectionImpl
     });
     ws.on('pong', () => this.onPong());
     this.socket.on('drain', () => this.onTransportDrain());
-    if (limits.pingPeriod > 0) {
-      this.heartbeat = setInterval(() => this.ping(), limits.pingPeriod);
-      this.heartbeat.unref();
+    if (limits.heartbeat && limits.pingPeriod > 0) {
+      this.nextPingAt = Date.now() + limits.pingPeriod;
+      limits.heartbeat.add(this);
     }
   }
 
@@ -237,35 +240,34 @@ export class WebSocketConnectionImpl
     return this.rateCount <= limit.messages;
   }
 
-  private ping(): void {
-    if (this.isClosed || this.pongTimer) return;
-    if (this.paused) return;
+  /** Pings when due; drops the peer when the pong is overdue (not while reading is paused by us). */
+  heartbeat(now: number): void {
+    if (this.isClosed || this.paused) return;
+    if (this.pongDeadline !== 0) {
+      if (now >= this.pongDeadline) this.terminate();
+      return;
+    }
+    if (now < this.nextPingAt) return;
     try {
       this.ws.ping();
     } catch {
       return;
     }
-    this.pongTimer = setTimeout(() => {
-      this.pongTimer = undefined;
-      if (!this.paused) this.terminate();
-    }, this.limits.pongWait);
-    this.pongTimer.unref();
+    this.pongDeadline = now + this.limits.pongWait;
   }
 
   private onPong(): void {
     this.markAlive();
   }
 
+  /** Any sign of life from the peer: the pong wait ends and the next ping is due a period later. */
   private markAlive(): void {
-    if (this.pongTimer) {
-      clearTimeout(this.pongTimer);
-      this.pongTimer = undefined;
-    }
+    this.pongDeadline = 0;
+    this.nextPingAt = Date.now() + this.limits.pingPeriod;
   }
 
   private onClose(code: number, reason: Buffer): void {
-    if (this.heartbeat) clearInterval(this.heartbeat);
-    this.markAlive();
+    this.limits.heartbeat?.delete(this);
     const info = { code, reason: reason.toString('utf8'), byServer: this.serverInitiatedClose };
     this.inbound.close(info);
     const observers = this.observers;

@@ -24,6 +24,7 @@ import { writeRawRefusal } from '../raw-http-response.js';
 import { isInternalListener } from '../headers-timeout.js';
 import { WebSocketConnectionImpl } from './web-socket.connection.js';
 import { selectSubprotocol } from './subprotocol.js';
+import { HeartbeatScheduler } from './heartbeat-scheduler.js';
 
 const WEBSOCKET_KEY = /^[+/0-9A-Za-z]{22}==$/;
 
@@ -41,6 +42,7 @@ export class WebSocketTransport implements StreamingTransport {
   private readonly connections = new Set<WebSocketConnectionImpl>();
   private httpServer: Server | undefined;
   private accepting = false;
+  private readonly heartbeat: HeartbeatScheduler | undefined;
   private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) =>
     this.handleUpgrade(req, socket, head);
 
@@ -49,7 +51,10 @@ export class WebSocketTransport implements StreamingTransport {
     @Inject(RouteTable) private readonly routes: RouteTable,
     @Inject(HandshakeGate) private readonly gate: HandshakeGate,
     @Inject(StreamingStatsCollector) private readonly stats: StreamingStatsCollector,
-  ) {}
+  ) {
+    const { pingPeriod, pongWait } = config.websocket;
+    this.heartbeat = pingPeriod > 0 ? new HeartbeatScheduler(pingPeriod, pongWait) : undefined;
+  }
 
   start(context: TransportStartContext): Promise<void> {
     if (!this.config.websocket.enabled) return Promise.resolve();
@@ -69,6 +74,7 @@ export class WebSocketTransport implements StreamingTransport {
     this.accepting = false;
     this.httpServer?.off('upgrade', this.onUpgrade);
     await drainConnections(this.connections, deadline, (conn) => conn.terminate());
+    this.heartbeat?.stop();
     for (const server of this.servers.values()) server.close();
     this.servers.clear();
   }
@@ -146,6 +152,7 @@ export class WebSocketTransport implements StreamingTransport {
             readBufferSize: settings.readBufferSize,
             pingPeriod: settings.pingPeriod,
             pongWait: settings.pongWait,
+            heartbeat: this.heartbeat,
             messageRateLimit: options.messageRateLimit,
           },
         );

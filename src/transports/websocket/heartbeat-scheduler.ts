@@ -1,0 +1,44 @@
+/** A connection the heartbeat visits. */
+export interface HeartbeatMember {
+  /** Called on every tick: ping when due, drop the peer when its pong is overdue. */
+  heartbeat(now: number): void;
+}
+
+/**
+ * One timer for every connection's heartbeat (instead of a ping interval and a pong timeout per
+ * connection): each tick visits the members, which keep their own deadlines. The tick is a
+ * quarter of the shorter of `pingPeriod` and `pongWait`, between 50 ms and 1 s, so a dead peer is
+ * dropped within `pingPeriod + pongWait` plus at most two ticks.
+ */
+export class HeartbeatScheduler {
+  private readonly members = new Set<HeartbeatMember>();
+  private timer: NodeJS.Timeout | undefined;
+  private readonly tickMs: number;
+
+  constructor(pingPeriod: number, pongWait: number) {
+    this.tickMs = Math.max(50, Math.min(1_000, Math.floor(Math.min(pingPeriod, pongWait) / 4)));
+  }
+
+  add(member: HeartbeatMember): void {
+    this.members.add(member);
+    if (!this.timer) {
+      this.timer = setInterval(() => this.tick(), this.tickMs);
+      this.timer.unref();
+    }
+  }
+
+  delete(member: HeartbeatMember): void {
+    this.members.delete(member);
+    if (this.members.size === 0) this.stop();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private tick(): void {
+    const now = Date.now();
+    for (const member of this.members) member.heartbeat(now);
+  }
+}
