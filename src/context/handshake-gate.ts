@@ -106,10 +106,7 @@ export class HandshakeGate {
       return accept(current.values);
     });
     const settle = this.settler(handshake, responder, release, state, attempt.fail);
-    route.invoke(request, handshake).then(
-      () => settle(undefined),
-      (error: unknown) => settle(error),
-    );
+    watch(route.invoke(request, handshake), settle);
   }
 
   /**
@@ -149,6 +146,17 @@ export class HandshakeGate {
 }
 
 /**
+ * Calls `settle` when the pipeline finishes. A function of its own so that the callbacks, which
+ * live as long as the connection, share no closure scope with the raw request.
+ */
+function watch(pipeline: Promise<unknown>, settle: (error: unknown) => void): void {
+  pipeline.then(
+    () => settle(undefined),
+    (error: unknown) => settle(error),
+  );
+}
+
+/**
  * Closes connections as "going away" and waits until they are gone or `deadline` (epoch ms)
  * passes; then `terminate` ends the rest.
  */
@@ -168,4 +176,15 @@ export async function drainConnections<C extends BaseConnection>(
   ]);
   clearTimeout(timer);
   for (const conn of open) if (!conn.signal.aborted) terminate(conn);
+}
+
+/**
+ * Adds a connection to a transport's set and removes it when it closes. A function of its own so
+ * the removal callback, which lives as long as the connection, closes over nothing else (a
+ * callback written inside an accept step would keep the raw request reachable).
+ */
+export function trackConnection<C extends BaseConnection>(connections: Set<C>, conn: C): C {
+  connections.add(conn);
+  void conn.closed.then(() => connections.delete(conn));
+  return conn;
 }

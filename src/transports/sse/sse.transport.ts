@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { refusal, type HandshakeRefusal } from '../../context/error-mapping.js';
-import { drainConnections, HandshakeGate } from '../../context/handshake-gate.js';
+import { drainConnections, HandshakeGate, trackConnection } from '../../context/handshake-gate.js';
 import {
   handshakeRequestFromIncoming,
   headerValue,
@@ -187,8 +187,7 @@ export class SseTransport implements StreamingTransport {
         lastEventId: lastEventIdOf(req, request),
       },
     );
-    this.connections.add(conn);
-    void conn.closed.then(() => this.connections.delete(conn));
+    trackConnection(this.connections, conn);
     return Promise.resolve(conn);
   }
 

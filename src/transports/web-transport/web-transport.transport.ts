@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { refusal, type HandshakeRefusal } from '../../context/error-mapping.js';
-import { drainConnections, HandshakeGate } from '../../context/handshake-gate.js';
+import { drainConnections, HandshakeGate, trackConnection } from '../../context/handshake-gate.js';
 import { headerValue } from '../../context/handshake-request.factory.js';
 import { StreamingStatsCollector } from '../../core/streaming-stats.collector.js';
 import { MissingDependencyError } from '../../errors/missing-dependency.error.js';
@@ -175,8 +175,7 @@ export class WebTransportTransport implements StreamingTransport {
         maxMessageSize: bufferSize,
       },
     );
-    this.sessions.add(session);
-    void session.closed.then(() => this.sessions.delete(session));
+    trackConnection(this.sessions, session);
     return session;
   }
 }

@@ -3,7 +3,12 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { refusal, type HandshakeRefusal } from '../../context/error-mapping.js';
-import { drainConnections, HandshakeGate } from '../../context/handshake-gate.js';
+import {
+  drainConnections,
+  HandshakeGate,
+  trackConnection,
+  type HandshakeResponder,
+} from '../../context/handshake-gate.js';
 import {
   handshakeRequestFromIncoming,
   headerValue,
@@ -82,7 +87,7 @@ export class WebSocketTransport implements StreamingTransport {
   private handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const { path } = parseRequestTarget(req.url ?? '/');
     const match = this.routes.match('websocket', path);
-    const responder = { refuse: (answer: HandshakeRefusal) => writeRawRefusal(socket, answer) };
+    const responder = rawSocketResponder(socket);
     if (!match) {
       if (this.otherUpgradeHandlers() > 0) return;
       this.gate.refuse(
@@ -91,7 +96,7 @@ export class WebSocketTransport implements StreamingTransport {
       );
       return;
     }
-    socket.on('error', () => socket.destroy());
+    socket.on('error', destroyOnError);
     if (!this.accepting) {
       this.gate.refuse(responder, refusal(503, 'Server is shutting down', 'limit'));
       return;
@@ -156,8 +161,7 @@ export class WebSocketTransport implements StreamingTransport {
             messageRateLimit: options.messageRateLimit,
           },
         );
-        this.connections.add(conn);
-        void conn.closed.then(() => this.connections.delete(conn));
+        trackConnection(this.connections, conn);
         resolve(conn);
       });
     });
@@ -206,4 +210,14 @@ export class WebSocketTransport implements StreamingTransport {
       return 'Missing or invalid Sec-WebSocket-Version header';
     return undefined;
   }
+}
+
+/** Answers refusals on the raw socket (built apart so it captures the socket alone). */
+function rawSocketResponder(socket: Duplex): HandshakeResponder {
+  return { refuse: (answer: HandshakeRefusal) => writeRawRefusal(socket, answer) };
+}
+
+/** Socket error listener during the handshake (a plain function: it must not retain the request). */
+function destroyOnError(this: Duplex): void {
+  this.destroy();
 }
