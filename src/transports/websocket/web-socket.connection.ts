@@ -64,8 +64,7 @@ export class WebSocketConnectionImpl
   private readonly compressed: boolean;
   private readonly inbound = new InboundMessageQueue<WebSocketMessage>();
   private observers: Set<Subscriber<WebSocketMessage>> | undefined;
-  /** Writes in the current tick: 0, 1 (written straight through) or 2 (more; the socket is corked). */
-  private tickWrites = 0;
+  private corked = false;
   private paused = false;
   private serverInitiatedClose = false;
   private nextPingAt = 0;
@@ -158,8 +157,8 @@ export class WebSocketConnectionImpl
 
   /** Ends the per-tick write batch. */
   uncorkTick(): void {
-    if (this.tickWrites === 2) this.socket.uncork();
-    this.tickWrites = 0;
+    this.corked = false;
+    this.socket.uncork();
   }
 
   protected encode(message: OutboundMessage): OutboundChunk {
@@ -176,23 +175,22 @@ export class WebSocketConnectionImpl
       this.ws.send(chunk, { compress: true, binary: typeof chunk !== 'string' });
       return;
     }
-    // The first write of a tick goes straight out (lowest latency); from the second on, the
-    // socket is corked until the end of the tick so they leave in one writev.
-    if (this.tickWrites === 0) {
-      this.tickWrites = 1;
-      uncorkAtEndOfTick(this);
-    } else if (this.tickWrites === 1) {
-      this.tickWrites = 2;
+    // Every write of a tick joins one writev: several broadcasts (or a broadcast and the
+    // handler's own messages) in one tick reach the socket in a single syscall.
+    if (!this.corked) {
+      this.corked = true;
       this.socket.cork();
+      uncorkAtEndOfTick(this);
     }
     this.socket.write(chunk);
   }
 
   protected override beginBatch(): void {
-    if (this.compressed || this.tickWrites === 2) return;
-    if (this.tickWrites === 0) uncorkAtEndOfTick(this);
-    this.tickWrites = 2;
-    this.socket.cork();
+    if (!this.compressed && !this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      uncorkAtEndOfTick(this);
+    }
   }
 
   protected transportClose(code: number, reason: string): void {
