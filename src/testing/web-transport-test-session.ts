@@ -5,6 +5,7 @@ import {
   type WebTransportClientSession,
 } from '../client/web-transport-client.js';
 import type { CertificateHashInput } from '../client/web-transport-like.js';
+import { readAll } from '../client/read-stream.js';
 
 /** Options of a {@link WebTransportTestSession}. */
 export interface WebTransportTestSessionOptions {
@@ -56,25 +57,6 @@ async function within<T>(promise: Promise<T>, timeoutMs: number, what: string): 
   } finally {
     clearTimeout(timer);
   }
-}
-
-async function readAll(readable: ReadableStream<Uint8Array>): Promise<Uint8Array> {
-  const reader = readable.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    total += value.byteLength;
-  }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
 }
 
 /**
