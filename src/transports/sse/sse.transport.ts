@@ -22,14 +22,14 @@ import { RouteTable } from '../../routing/route-table.js';
 import { STREAMING_ADAPTER, STREAMING_RESOLVED_CONFIG } from '../../streaming.constants.js';
 import { createSseBroadcastPreparer } from './sse-broadcast.preparer.js';
 import { SseConnectionImpl } from './sse.connection.js';
-import { SseRequestDispatcher } from './sse-request-dispatcher.js';
+import { ServerListenerTakeover } from '../server-listener-takeover.js';
 import { writeJsonRefusal } from './sse-refusal.js';
 import { SseRouteOrder } from './sse-route-order.js';
 
 /**
  * Serves Server-Sent Events routes on the Nest HTTP server (Express or Fastify).
  *
- * **Requests.** A dispatcher in front of the framework (see `SseRequestDispatcher`) claims `GET`
+ * **Requests.** A dispatcher in front of the framework (see `ServerListenerTakeover`) claims `GET`
  * requests whose path matches an SSE route; everything else reaches the framework untouched.
  * Serving below the framework means the handshake pipeline (guards, interceptors, filters) runs
  * before a single byte of the response: a refusal is a real JSON 401/403 (guards), 429 (rate
@@ -63,7 +63,7 @@ export class SseTransport implements StreamingTransport {
   private readonly logger = new Logger('ForgeStreaming');
   private readonly connections = new Set<SseConnectionImpl>();
   private readonly orders = new Map<string, SseRouteOrder>();
-  private dispatcher: SseRequestDispatcher | undefined;
+  private dispatcher: ServerListenerTakeover<[IncomingMessage, ServerResponse]> | undefined;
   private stopGapListener: (() => void) | undefined;
   private accepting = false;
 
@@ -95,8 +95,10 @@ export class SseTransport implements StreamingTransport {
       }
       return Promise.resolve();
     }
-    this.dispatcher = new SseRequestDispatcher(context.httpServer as Server, (req, res) =>
-      this.claim(req, res),
+    this.dispatcher = new ServerListenerTakeover<[IncomingMessage, ServerResponse]>(
+      context.httpServer as Server,
+      'request',
+      (req, res) => this.claim(req, res),
     );
     this.dispatcher.install();
     this.stopGapListener = this.adapter.history.onGap?.((notice) => {

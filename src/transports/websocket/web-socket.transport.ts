@@ -27,6 +27,7 @@ import { RouteTable } from '../../routing/route-table.js';
 import { STREAMING_RESOLVED_CONFIG } from '../../streaming.constants.js';
 import { writeRawRefusal } from '../raw-http-response.js';
 import { isInternalListener } from '../headers-timeout.js';
+import { ServerListenerTakeover } from '../server-listener-takeover.js';
 import { WebSocketConnectionImpl } from './web-socket.connection.js';
 import { selectSubprotocol } from './subprotocol.js';
 import { HeartbeatScheduler } from './heartbeat-scheduler.js';
@@ -48,8 +49,7 @@ export class WebSocketTransport implements StreamingTransport {
   private httpServer: Server | undefined;
   private accepting = false;
   private readonly heartbeat: HeartbeatScheduler | undefined;
-  private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) =>
-    this.handleUpgrade(req, socket, head);
+  private takeover: ServerListenerTakeover<[IncomingMessage, Duplex, Buffer]> | undefined;
 
   constructor(
     @Inject(STREAMING_RESOLVED_CONFIG) private readonly config: ResolvedStreamingConfig,
@@ -70,41 +70,48 @@ export class WebSocketTransport implements StreamingTransport {
       return Promise.resolve();
     }
     this.httpServer = context.httpServer;
-    this.httpServer.on('upgrade', this.onUpgrade);
+    this.takeover = new ServerListenerTakeover<[IncomingMessage, Duplex, Buffer]>(
+      context.httpServer,
+      'upgrade',
+      (req, socket, head) => this.handleUpgrade(req, socket, head),
+    );
+    this.takeover.install();
     this.accepting = true;
     return Promise.resolve();
   }
 
   async shutdown(deadline: number): Promise<void> {
     this.accepting = false;
-    this.httpServer?.off('upgrade', this.onUpgrade);
+    this.takeover?.uninstall();
+    this.takeover = undefined;
     await drainConnections(this.connections, deadline, (conn) => conn.terminate());
     this.heartbeat?.stop();
     for (const server of this.servers.values()) server.close();
     this.servers.clear();
   }
 
-  private handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  /** Serves the upgrade when its path is a WebSocket route (or no other handler can); else false. */
+  private handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
     const { path } = parseRequestTarget(req.url ?? '/');
     const match = this.routes.match('websocket', path);
     const responder = rawSocketResponder(socket);
     if (!match) {
-      if (this.otherUpgradeHandlers() > 0) return;
+      if (this.otherUpgradeHandlers() > 0) return false;
       this.gate.refuse(
         responder,
         refusal(404, `Cannot upgrade ${path}: no WebSocket route`, 'not-found'),
       );
-      return;
+      return true;
     }
     socket.on('error', destroyOnError);
     if (!this.accepting) {
       this.gate.refuse(responder, refusal(503, 'Server is shutting down', 'limit'));
-      return;
+      return true;
     }
     const invalid = this.validateHandshake(req);
     if (invalid) {
       this.gate.refuse(responder, refusal(400, invalid, 'error'));
-      return;
+      return true;
     }
     const request = handshakeRequestFromIncoming(req, match.params);
     this.gate.run({
@@ -118,6 +125,7 @@ export class WebSocketTransport implements StreamingTransport {
       responder,
       accept: (values) => this.accept(req, socket, head, match.route, request, values),
     });
+    return true;
   }
 
   private accept(
@@ -190,12 +198,12 @@ export class WebSocketTransport implements StreamingTransport {
     return server;
   }
 
-  /** Upgrade listeners that are not this transport's nor the library's bookkeeping. */
+  /** Upgrade handlers besides this transport (a Nest gateway adapter, socket.io …). */
   private otherUpgradeHandlers(): number {
-    const listeners = this.httpServer?.listeners('upgrade') ?? [];
-    return listeners.filter(
-      (listener) => listener !== this.onUpgrade && !isInternalListener(listener),
+    const later = (this.httpServer?.listeners('upgrade') ?? []).filter(
+      (listener) => !isInternalListener(listener) && !this.takeover?.owns(listener),
     ).length;
+    return (this.takeover?.passOnCount ?? 0) + later;
   }
 
   private validateHandshake(req: IncomingMessage): string | undefined {
