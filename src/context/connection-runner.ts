@@ -77,29 +77,54 @@ export class ConnectionRunner {
     @Inject(STREAMING_RESOLVED_CONFIG) private readonly config: ResolvedStreamingConfig,
   ) {}
 
-  async run(
-    conn: BaseConnection,
-    route: RouteDefinition,
-    handler: StreamingHandler,
-  ): Promise<void> {
+  /**
+   * Written as a promise chain rather than an async function: nothing stays suspended for the
+   * connection's lifetime but the final wait on `closed`.
+   */
+  run(conn: BaseConnection, route: RouteDefinition, handler: StreamingHandler): Promise<void> {
     this.registry.add(conn);
     this.stats.connectionsOpened += 1;
-    const middleware = [...this.config.middleware, ...(route.options.middleware ?? [])];
+    const middleware = route.options.middleware
+      ? [...this.config.middleware, ...route.options.middleware]
+      : this.config.middleware;
+    let chain: Promise<void>;
     try {
-      await composeMiddleware(middleware, conn, async () => {
-        if (conn.isClosed) return;
-        const result = handler(conn);
-        if (isObservable(result)) await drainObservable(result, conn);
-        else await result;
-      });
+      chain = composeMiddleware(middleware, conn, () => invokeHandler(conn, handler));
     } catch (error) {
-      if (error instanceof ConnectionClosedError && conn.isClosed) {
-        await conn.closed;
-        return;
-      }
-      throw error;
+      chain = Promise.reject(error);
     }
-    if (!conn.isKeptOpen && !conn.isClosed) conn.close(CloseCode.Normal, '');
-    await conn.closed;
+    return chain.then(
+      () => afterHandler(conn),
+      (error: unknown) => afterFailure(conn, error),
+    );
   }
+}
+
+function settledWhenClosed(conn: BaseConnection): Promise<void> {
+  return conn.closed.then(() => undefined);
+}
+
+/** Runs the handler; resolves when its promise settles or its Observable completes. */
+function invokeHandler(conn: BaseConnection, handler: StreamingHandler): Promise<void> {
+  if (conn.isClosed) return Promise.resolve();
+  let result: unknown;
+  try {
+    result = handler(conn);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  if (isObservable(result)) return drainObservable(result, conn);
+  return Promise.resolve(result).then(() => undefined);
+}
+
+/** The handler settled: close unless kept open, then wait for the end. */
+function afterHandler(conn: BaseConnection): Promise<void> {
+  if (!conn.isKeptOpen && !conn.isClosed) conn.close(CloseCode.Normal, '');
+  return settledWhenClosed(conn);
+}
+
+/** A closed connection ending a read is the normal end; anything else goes to the filters. */
+function afterFailure(conn: BaseConnection, error: unknown): Promise<void> {
+  if (error instanceof ConnectionClosedError && conn.isClosed) return settledWhenClosed(conn);
+  return Promise.reject(error);
 }

@@ -18,6 +18,12 @@ import type { StreamingHandshake } from './streaming-handshake.js';
 
 type MetadataHolder = object;
 
+/** Records why an accepted connection failed (the transport maps it to a close code), then rethrows. */
+function fail(handshake: StreamingHandshake, error: unknown): never {
+  handshake.failure = error;
+  throw error;
+}
+
 /** Copies every Reflect metadata entry of a method onto another function. */
 function copyMetadata(from: MetadataHolder, to: MetadataHolder): void {
   for (const key of Reflect.getMetadataKeys(from)) {
@@ -112,17 +118,15 @@ export class StreamingContextCreator {
       ...shape,
       invoke: undefined as unknown as RouteInvoker,
     };
-    const callback = async function streamingRoute(
+    const callback = function streamingRoute(
       _request: HandshakeRequest,
       handshake: StreamingHandshake,
     ): Promise<void> {
-      const conn = await handshake.accept();
-      try {
-        await runner.run(conn, route, handler);
-      } catch (error) {
-        handshake.failure = error;
-        throw error;
-      }
+      return handshake
+        .accept()
+        .then((conn) =>
+          runner.run(conn, route, handler).catch((error: unknown) => fail(handshake, error)),
+        );
     };
     copyMetadata(metadataSource, callback);
     route.invoke = this.compile(instance, moduleKey, callback as (...args: unknown[]) => unknown);
