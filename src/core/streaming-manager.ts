@@ -258,9 +258,18 @@ export class StreamingManager {
     return this.command({ type: 'disconnect', connectionId, code, reason });
   }
 
-  /** Sends a message to one connection on any instance. */
-  sendTo(connectionId: string, message: unknown): Promise<boolean> {
-    return this.command({
+  /**
+   * Sends a message to one connection on any instance (a local one directly, without the wire
+   * encoding). Resolves with whether the connection was found.
+   */
+  async sendTo(connectionId: string, message: unknown): Promise<boolean> {
+    const local = this.registry.get(connectionId);
+    if (local) {
+      local.deliver(OutboundMessage.from(message));
+      return true;
+    }
+    if (!this.adapter.distributed) return false;
+    return this.adapter.command({
       type: 'send',
       connectionId,
       message: OutboundMessage.from(message).toWire(),
