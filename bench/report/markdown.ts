@@ -20,6 +20,30 @@ function failures(
   return failed.map((f) => `- ${label(f.contender)}: not measured (${f.error})`).join('\n');
 }
 
+/**
+ * One per-contender section: the title, a table of the measured rows (the contender's label
+ * first, then `cells(row)`), and a line for each contender that could not be measured.
+ */
+function contenderSection<R extends { contender: string }>(
+  title: string,
+  rows: readonly (R | FailedRow)[],
+  headers: readonly string[],
+  cells: (row: R) => Cell[],
+  label: (id: string) => string,
+): string[] {
+  const measuredRows = rows.filter((row): row is R => measured(row));
+  return [
+    title,
+    '',
+    table(
+      ['contender', ...headers],
+      measuredRows.map((row) => [label(row.contender), ...cells(row)]),
+    ),
+    failures(rows, label),
+    '',
+  ];
+}
+
 /** Renders a results file as BENCHMARKS.md. */
 export function renderMarkdown(results: BenchResults, chartPath: string, jsonPath: string): string {
   const label = (id: string) => results.contenders[id] ?? id;
@@ -63,32 +87,27 @@ export function renderMarkdown(results: BenchResults, chartPath: string, jsonPat
   );
   if (s.echo) {
     out.push(
-      '## (a) Echo round trip',
-      '',
-      table(
-        ['contender', 'clients', 'round trips/s', 'per server CPU-s', 'p50 ms', 'p99 ms'],
-        s.echo
-          .filter(measured)
-          .map((r) => [
-            label(r.contender),
-            r.clients,
-            num(r.roundTripsPerSec),
-            num(r.roundTripsPerServerCpuSec),
-            r.p50Ms,
-            r.p99Ms,
-          ]),
+      ...contenderSection(
+        '## (a) Echo round trip',
+        s.echo,
+        ['clients', 'round trips/s', 'per server CPU-s', 'p50 ms', 'p99 ms'],
+        (r) => [
+          r.clients,
+          num(r.roundTripsPerSec),
+          num(r.roundTripsPerServerCpuSec),
+          r.p50Ms,
+          r.p99Ms,
+        ],
+        label,
       ),
-      failures(s.echo, label),
-      '',
     );
   }
   if (s.fanout) {
     out.push(
-      '## (b) Broadcast fan-out (WebSocket)',
-      '',
-      table(
+      ...contenderSection(
+        '## (b) Broadcast fan-out (WebSocket)',
+        s.fanout,
         [
-          'contender',
           'clients',
           'payload B',
           'deliveries/s',
@@ -97,79 +116,53 @@ export function renderMarkdown(results: BenchResults, chartPath: string, jsonPat
           'p99 ms',
           'lost',
         ],
-        s.fanout
-          .filter(measured)
-          .map((r) => [
-            label(r.contender),
-            r.clients,
-            r.payloadBytes,
-            num(r.deliveriesPerSec),
-            num(r.deliveriesPerServerCpuSec),
-            r.serverCpuShare,
-            r.p99Ms,
-            r.lost,
-          ]),
+        (r) => [
+          r.clients,
+          r.payloadBytes,
+          num(r.deliveriesPerSec),
+          num(r.deliveriesPerServerCpuSec),
+          r.serverCpuShare,
+          r.p99Ms,
+          r.lost,
+        ],
+        label,
       ),
-      failures(s.fanout, label),
-      '',
     );
   }
   if (s.idle) {
     out.push(
-      '## (c) Idle connections',
-      '',
-      table(
-        [
-          'contender',
-          'connections',
-          'RSS B/conn',
-          'heap B/conn',
-          'external B/conn',
-          'heap + external B/conn',
+      ...contenderSection(
+        '## (c) Idle connections',
+        s.idle,
+        ['connections', 'RSS B/conn', 'heap B/conn', 'external B/conn', 'heap + external B/conn'],
+        (r) => [
+          r.connections,
+          num(r.rssBytesPerConnection),
+          num(r.heapBytesPerConnection),
+          num(r.externalBytesPerConnection),
+          num(r.allocatedBytesPerConnection),
         ],
-        s.idle
-          .filter(measured)
-          .map((r) => [
-            label(r.contender),
-            r.connections,
-            num(r.rssBytesPerConnection),
-            num(r.heapBytesPerConnection),
-            num(r.externalBytesPerConnection),
-            num(r.allocatedBytesPerConnection),
-          ]),
+        label,
       ),
-      failures(s.idle, label),
-      '',
     );
   }
   if (s.sse) {
     out.push(
-      '## (d) SSE fan-out',
-      '',
-      table(
-        ['contender', 'clients', 'events/s', 'per server CPU-s', 'p99 ms', 'lost'],
-        s.sse
-          .filter(measured)
-          .map((r) => [
-            label(r.contender),
-            r.clients,
-            num(r.eventsPerSec),
-            num(r.eventsPerServerCpuSec),
-            r.p99Ms,
-            r.lost,
-          ]),
+      ...contenderSection(
+        '## (d) SSE fan-out',
+        s.sse,
+        ['clients', 'events/s', 'per server CPU-s', 'p99 ms', 'lost'],
+        (r) => [r.clients, num(r.eventsPerSec), num(r.eventsPerServerCpuSec), r.p99Ms, r.lost],
+        label,
       ),
-      failures(s.sse, label),
-      '',
     );
   }
   if (s.handshake) {
     out.push(
-      '## (e) Connection set-up (guarded route)',
-      '',
-      table(
+      ...contenderSection(
+        '## (e) Connection set-up (guarded route)',
+        s.handshake,
         [
-          'contender',
           'concurrency',
           'connections/s',
           'per server CPU-s',
@@ -178,30 +171,25 @@ export function renderMarkdown(results: BenchResults, chartPath: string, jsonPat
           'failures',
           'refused without token',
         ],
-        s.handshake
-          .filter(measured)
-          .map((r) => [
-            label(r.contender),
-            r.concurrency,
-            num(r.connectionsPerSec),
-            num(r.connectionsPerServerCpuSec),
-            r.p50Ms,
-            r.p99Ms,
-            r.failures,
-            r.refusedWithoutToken,
-          ]),
+        (r) => [
+          r.concurrency,
+          num(r.connectionsPerSec),
+          num(r.connectionsPerServerCpuSec),
+          r.p50Ms,
+          r.p99Ms,
+          r.failures,
+          r.refusedWithoutToken,
+        ],
+        label,
       ),
-      failures(s.handshake, label),
-      '',
     );
   }
   if (s.slowConsumer) {
     out.push(
-      '## (f) One client stops reading during a broadcast',
-      '',
-      table(
+      ...contenderSection(
+        '## (f) One client stops reading during a broadcast',
+        s.slowConsumer,
         [
-          'contender',
           'clients',
           'p99 without (ms)',
           'p99 with (ms)',
@@ -209,20 +197,16 @@ export function renderMarkdown(results: BenchResults, chartPath: string, jsonPat
           'RSS growth KiB',
           'sent towards the stalled client KiB',
         ],
-        s.slowConsumer
-          .filter(measured)
-          .map((r) => [
-            label(r.contender),
-            r.clients,
-            r.baselineP99Ms,
-            r.withSlowP99Ms,
-            r.p99Ratio,
-            num(Math.round(r.rssGrowthBytes / 1024)),
-            num(Math.round(r.bytesAimedAtSlowClient / 1024)),
-          ]),
+        (r) => [
+          r.clients,
+          r.baselineP99Ms,
+          r.withSlowP99Ms,
+          r.p99Ratio,
+          num(Math.round(r.rssGrowthBytes / 1024)),
+          num(Math.round(r.bytesAimedAtSlowClient / 1024)),
+        ],
+        label,
       ),
-      failures(s.slowConsumer, label),
-      '',
     );
   }
   if (s.webTransport) {
