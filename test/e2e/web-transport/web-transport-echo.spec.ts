@@ -13,6 +13,7 @@ import {
   waitFor,
   webTransportModule,
   type WebTransportTestApp,
+  echoBidirectionalStreams,
 } from './web-transport-fixture.js';
 
 @Controller('wt')
@@ -20,14 +21,7 @@ class EchoController {
   @WebTransportRoute('echo')
   async echo(session: WebTransportSession): Promise<void> {
     session.keepOpen();
-    void (async () => {
-      for await (const stream of session.incomingBidirectionalStreams) {
-        void (async () => {
-          for await (const chunk of stream) await stream.write(chunk);
-          await stream.close();
-        })().catch(() => undefined);
-      }
-    })();
+    echoBidirectionalStreams(session);
     void (async () => {
       for await (const stream of session.incomingUnidirectionalStreams) {
         void (async () => {

@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import type { WebTransportSession } from '../../../src/index.js';
+import { waitFor as waitForCondition } from '../../support/wait-for.js';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
 import {
@@ -65,17 +67,21 @@ export async function startWebTransportApp(module: ModuleClass): Promise<WebTran
   };
 }
 
-/** Polls until `check` returns true, failing after `timeoutMs`. */
-export async function waitFor(
-  check: () => boolean,
-  what: string,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+/** Polls until `check` returns true, failing after `timeoutMs` (10 s by default). */
+export function waitFor(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  return waitForCondition(check, what, timeoutMs);
+}
+
+/** Echoes every bidirectional stream the client opens, in the background, until the session ends. */
+export function echoBidirectionalStreams(session: WebTransportSession): void {
+  void (async () => {
+    for await (const stream of session.incomingBidirectionalStreams) {
+      void (async () => {
+        for await (const chunk of stream) await stream.write(chunk);
+        await stream.close();
+      })().catch(() => undefined);
+    }
+  })();
 }
 
 export { readAll } from '../../../src/client/read-stream.js';

@@ -15,6 +15,7 @@ import {
   waitFor,
   webTransportModule,
   type WebTransportTestApp,
+  echoBidirectionalStreams,
 } from './web-transport-fixture.js';
 
 @Controller('wt')
@@ -22,12 +23,7 @@ class LimitsController {
   @WebTransportRoute('streams', { maxStreams: 3 })
   async streams(session: WebTransportSession): Promise<void> {
     session.keepOpen();
-    for await (const stream of session.incomingBidirectionalStreams) {
-      void (async () => {
-        for await (const chunk of stream) await stream.write(chunk);
-        await stream.close();
-      })().catch(() => undefined);
-    }
+    echoBidirectionalStreams(session);
   }
 
   @WebTransportRoute('rooms/:room')

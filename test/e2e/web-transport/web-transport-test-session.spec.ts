@@ -8,6 +8,7 @@ import {
   startWebTransportApp,
   webTransportModule,
   type WebTransportTestApp,
+  echoBidirectionalStreams,
 } from './web-transport-fixture.js';
 
 @Controller('wt')
@@ -15,14 +16,7 @@ class EchoController {
   @WebTransportRoute('echo')
   async echo(session: WebTransportSession): Promise<void> {
     session.keepOpen();
-    void (async () => {
-      for await (const stream of session.incomingBidirectionalStreams) {
-        void (async () => {
-          for await (const chunk of stream) await stream.write(chunk);
-          await stream.close();
-        })().catch(() => undefined);
-      }
-    })();
+    echoBidirectionalStreams(session);
     await session.sendMessage('welcome');
     for (;;) await session.sendMessage(await session.receiveMessage());
   }
