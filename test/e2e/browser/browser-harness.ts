@@ -2,23 +2,10 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { chromium, type BrowserContext } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../support/chromium.js';
 
 /** The repository root (tests run from `dist/test/e2e/browser`). */
 export const repositoryRoot = resolve(import.meta.dirname, '..', '..', '..', '..');
-
-/** Flags for Debian's Chromium in a sandbox-less, offline CI container. */
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  // The WebTransport server uses a generated development certificate.
-  '--ignore-certificate-errors',
-];
 
 /** Bundles the page's script when `sample/public/bundle.js` is missing. */
 export function ensureBundle(): void {
@@ -42,9 +29,9 @@ export interface TestBrowser {
  */
 export async function launchBrowser(): Promise<TestBrowser> {
   const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: CHROMIUM_PATH,
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS],
     timeout: 60_000,
   });
   return {

@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../support/chromium.js';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { WebTransportRoute, type WebTransportSession } from '../../../src/index.js';
 import {
@@ -14,7 +15,6 @@ import {
   type WebTransportTestApp,
 } from './web-transport-fixture.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 
 @Controller('wt')
@@ -71,11 +71,11 @@ async function record(page: Page): Promise<Recorded> {
   return { hosts };
 }
 
-const chromiumMissing = !existsSync(CHROMIUM);
+const chromiumMissing = !existsSync(CHROMIUM_PATH);
 
 describe(
   'WebTransport client helper in headless Chromium',
-  { skip: chromiumMissing && `no Chromium at ${CHROMIUM}` },
+  { skip: chromiumMissing && `no Chromium at ${CHROMIUM_PATH}` },
   () => {
     let wt: WebTransportTestApp;
     let browser: Browser;
@@ -83,19 +83,8 @@ describe(
     before(async () => {
       wt = await startWebTransportApp(webTransportModule([BrowserEchoController]));
       browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--ignore-certificate-errors',
-          '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
-        ],
+        executablePath: CHROMIUM_PATH,
+        args: [...CHROMIUM_ARGS, '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'],
       });
     });
     after(async () => {
