@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import { waitFor as waitForCondition } from '../../support/wait-for.js';
 import { createSampleApp } from '../../../sample/create-sample-app.js';
 import type { SampleConfig } from '../../../sample/config/sample-config.js';
 
@@ -56,16 +57,11 @@ export async function tokenFor(sample: RunningSample, userId: string): Promise<s
   return (body as { token: string }).token;
 }
 
-/** Polls `condition` until it is true or `timeoutMs` passes (then throws `message`). */
-export async function waitFor(
+/** Polls `condition` until it is true or `timeoutMs` (10 s by default) passes, then throws. */
+export function waitFor(
   condition: () => boolean | Promise<boolean>,
   message: string,
   timeoutMs = 10_000,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await condition()) return;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting: ${message}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+  return waitForCondition(condition, message, timeoutMs);
 }
