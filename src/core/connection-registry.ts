@@ -117,11 +117,6 @@ export class ConnectionRegistry implements ConnectionHooks {
     return this.byRoom.get(room) ?? EMPTY;
   }
 
-  /** Room names with at least one local member. */
-  roomNames(): string[] {
-    return [...this.byRoom.keys()];
-  }
-
   /** Connections matching every filter (AND), found from the smallest index set. */
   select(filters: readonly ConnectionFilter[]): BaseConnection[] {
     const candidates = this.candidates(filters);
