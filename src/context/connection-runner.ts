@@ -79,9 +79,16 @@ export class ConnectionRunner {
 
   /**
    * Written as a promise chain rather than an async function: nothing stays suspended for the
-   * connection's lifetime but the final wait on `closed`.
+   * connection's lifetime but the final wait on `closed`, and only when `untilClosed` asks for it
+   * (interceptors watch the whole connection); otherwise the returned promise settles with the
+   * handler.
    */
-  run(conn: BaseConnection, route: RouteDefinition, handler: StreamingHandler): Promise<void> {
+  run(
+    conn: BaseConnection,
+    route: RouteDefinition,
+    handler: StreamingHandler,
+    untilClosed = true,
+  ): Promise<void> {
     this.registry.add(conn);
     this.stats.connectionsOpened += 1;
     const middleware = route.options.middleware
@@ -94,14 +101,14 @@ export class ConnectionRunner {
       chain = Promise.reject(error);
     }
     return chain.then(
-      () => afterHandler(conn),
-      (error: unknown) => afterFailure(conn, error),
+      () => afterHandler(conn, untilClosed),
+      (error: unknown) => afterFailure(conn, error, untilClosed),
     );
   }
 }
 
-function settledWhenClosed(conn: BaseConnection): Promise<void> {
-  return conn.closed.then(() => undefined);
+function settledWhenClosed(conn: BaseConnection, untilClosed: boolean): Promise<void> | undefined {
+  return untilClosed ? conn.closed.then(() => undefined) : undefined;
 }
 
 /** Runs the handler; resolves when its promise settles or its Observable completes. */
@@ -118,13 +125,19 @@ function invokeHandler(conn: BaseConnection, handler: StreamingHandler): Promise
 }
 
 /** The handler settled: close unless kept open, then wait for the end. */
-function afterHandler(conn: BaseConnection): Promise<void> {
+function afterHandler(conn: BaseConnection, untilClosed: boolean): Promise<void> | undefined {
   if (!conn.isKeptOpen && !conn.isClosed) conn.close(CloseCode.Normal, '');
-  return settledWhenClosed(conn);
+  return settledWhenClosed(conn, untilClosed);
 }
 
 /** A closed connection ending a read is the normal end; anything else goes to the filters. */
-function afterFailure(conn: BaseConnection, error: unknown): Promise<void> {
-  if (error instanceof ConnectionClosedError && conn.isClosed) return settledWhenClosed(conn);
+function afterFailure(
+  conn: BaseConnection,
+  error: unknown,
+  untilClosed: boolean,
+): Promise<void> | undefined {
+  if (error instanceof ConnectionClosedError && conn.isClosed) {
+    return settledWhenClosed(conn, untilClosed);
+  }
   return Promise.reject(error);
 }

@@ -36,7 +36,7 @@ export interface HandshakeAttempt<C extends BaseConnection> {
   readonly timeoutMs?: number;
   readonly responder: HandshakeResponder;
   /** Completes the protocol handshake once the guards passed, with the context values. */
-  accept(values: ReadonlyMap<string, unknown>): Promise<C>;
+  accept(values: Map<string, unknown>): Promise<C>;
   /** Ends an accepted connection after a failure; default `close(code, reason)`. */
   fail?(conn: C, code: number, reason: string): void;
 }
@@ -178,13 +178,8 @@ export async function drainConnections<C extends BaseConnection>(
   for (const conn of open) if (!conn.signal.aborted) terminate(conn);
 }
 
-/**
- * Adds a connection to a transport's set and removes it when it closes. A function of its own so
- * the removal callback, which lives as long as the connection, closes over nothing else (a
- * callback written inside an accept step would keep the raw request reachable).
- */
+/** Adds a connection to a transport's set of open connections until it closes. */
 export function trackConnection<C extends BaseConnection>(connections: Set<C>, conn: C): C {
-  connections.add(conn);
-  void conn.closed.then(() => connections.delete(conn));
+  conn.trackIn(connections as Set<BaseConnection>);
   return conn;
 }

@@ -118,6 +118,10 @@ export class StreamingContextCreator {
       ...shape,
       invoke: undefined as unknown as RouteInvoker,
     };
+    // Interceptors observe the connection's whole life, so with interceptors the pipeline lasts
+    // until the connection closes; without, it ends when the handler settles and nothing stays
+    // pending for an idle connection.
+    let untilClosed = true;
     const callback = function streamingRoute(
       _request: HandshakeRequest,
       handshake: StreamingHandshake,
@@ -125,11 +129,15 @@ export class StreamingContextCreator {
       return handshake
         .accept()
         .then((conn) =>
-          runner.run(conn, route, handler).catch((error: unknown) => fail(handshake, error)),
+          runner
+            .run(conn, route, handler, untilClosed)
+            .catch((error: unknown) => fail(handshake, error)),
         );
     };
     copyMetadata(metadataSource, callback);
-    route.invoke = this.compile(instance, moduleKey, callback as (...args: unknown[]) => unknown);
+    const compiled = this.compile(instance, moduleKey, callback as (...args: unknown[]) => unknown);
+    untilClosed = compiled.intercepted;
+    route.invoke = compiled.invoke;
     return route;
   }
 
@@ -138,7 +146,7 @@ export class StreamingContextCreator {
     instance: object,
     moduleKey: string,
     callback: (...args: unknown[]) => unknown,
-  ): RouteInvoker {
+  ): { invoke: RouteInvoker; intercepted: boolean } {
     const nest = this.externalContextCreator as unknown as EnhancerMachinery;
     const guards = nest.guardsContextCreator.create(instance, callback, moduleKey);
     const interceptors = nest.interceptorsContextCreator.create(instance, callback, moduleKey);
@@ -147,7 +155,8 @@ export class StreamingContextCreator {
       callback as Parameters<ExternalExceptionFilterContext['create']>[1],
       moduleKey,
     );
-    return async (request, handshake) => {
+    const intercepted = interceptors.length > 0;
+    const invoke: RouteInvoker = async (request, handshake) => {
       const args: unknown[] = [request, handshake];
       try {
         if (
@@ -162,6 +171,7 @@ export class StreamingContextCreator {
         ) {
           throw new ForbiddenException('Forbidden resource');
         }
+        if (!intercepted) return await callback(...args);
         const result = await nest.interceptorsConsumer.intercept(
           interceptors,
           args,
@@ -179,5 +189,6 @@ export class StreamingContextCreator {
         return filters.next(error as Error, host);
       }
     };
+    return { invoke, intercepted };
   }
 }

@@ -18,7 +18,11 @@ export interface HandshakeRequest {
   readonly url: string;
   /** The path without the query string. */
   readonly path: string;
-  /** Request headers, lower-cased names. */
+  /**
+   * Request headers, lower-cased names. On WebSocket connections the upgrade mechanics
+   * (`connection`, `upgrade`, `sec-websocket-key`, `sec-websocket-version`,
+   * `sec-websocket-extensions`) are left out; `sec-websocket-protocol` is kept.
+   */
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   /** Query string values (first value of each name). */
   readonly query: Readonly<Record<string, string>>;

@@ -24,5 +24,5 @@ export interface RouteDefinition {
 /** A route matched against a request path. */
 export interface RouteMatch {
   readonly route: RouteDefinition;
-  readonly params: Record<string, string>;
+  readonly params: Readonly<Record<string, string>>;
 }

@@ -9,6 +9,8 @@ interface CompiledRoute {
   readonly matcher: MatchFunction<Partial<Record<string, string | string[]>>>;
 }
 
+/** Params of a route without any (shared, frozen). */
+const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze({});
 /** Joins a controller prefix and a route path into one normalized path (`/a/b`). */
 export function joinPaths(...parts: (string | undefined)[]): string {
   const joined = parts
@@ -64,7 +66,7 @@ export class RouteTable {
   match(protocol: StreamingProtocol, rawPath: string): RouteMatch | undefined {
     const path = normalizeRequestPath(rawPath);
     const direct = this.staticRoutes.get(`${protocol} ${path}`);
-    if (direct) return { route: direct, params: {} };
+    if (direct) return { route: direct, params: NO_PARAMS };
     const list = this.dynamicRoutes.get(protocol);
     if (!list) return undefined;
     for (const { route, matcher } of list) {

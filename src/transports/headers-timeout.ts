@@ -21,14 +21,15 @@ export function isInternalListener(listener: unknown): boolean {
  */
 export class HeadersTimeout {
   private readonly timers = new WeakMap<Socket, NodeJS.Timeout>();
+  // No 'close' listener: a socket that closes first leaves an unref'd timer that finds it
+  // destroyed, instead of a listener kept for the connection's whole life.
   private readonly onConnection = (socket: Socket) => {
     const timer = setTimeout(() => {
       this.timers.delete(socket);
-      socket.destroy();
+      if (!socket.destroyed) socket.destroy();
     }, this.timeoutMs);
     timer.unref();
     this.timers.set(socket, timer);
-    socket.once('close', () => this.clear(socket));
   };
   private readonly onHeaders = markInternalListener((req: IncomingMessage) =>
     this.clear(req.socket),

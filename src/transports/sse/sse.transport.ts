@@ -160,7 +160,7 @@ export class SseTransport implements StreamingTransport {
     res: ServerResponse,
     route: RouteDefinition,
     request: HandshakeRequest,
-    values: ReadonlyMap<string, unknown>,
+    values: Map<string, unknown>,
   ): Promise<SseConnectionImpl> {
     if (res.destroyed || res.writableEnded || req.socket.destroyed) {
       return Promise.reject(new Error('The client went away during the handshake'));

@@ -148,7 +148,7 @@ export class WebTransportTransport implements StreamingTransport {
     pending: PendingSessionRequest,
     route: RouteDefinition,
     request: HandshakeRequest,
-    values: ReadonlyMap<string, unknown>,
+    values: Map<string, unknown>,
     kind: WebTransportKind,
   ): Promise<WebTransportSessionImpl> {
     const librarySession = await pending.accept();

@@ -1,7 +1,7 @@
 /** A connection the heartbeat visits. */
 export interface HeartbeatMember {
-  /** Called on every tick: ping when due, drop the peer when its pong is overdue. */
-  heartbeat(now: number): void;
+  /** Called on every tick (`tick` counts ticks): ping when due, drop the peer when its pong is overdue. */
+  heartbeat(tick: number): void;
 }
 
 /**
@@ -9,14 +9,25 @@ export interface HeartbeatMember {
  * connection): each tick visits the members, which keep their own deadlines. The tick is a
  * quarter of the shorter of `pingPeriod` and `pongWait`, between 50 ms and 1 s, so a dead peer is
  * dropped within `pingPeriod + pongWait` plus at most two ticks.
+ *
+ * Time is counted in ticks (a small integer), so marking a connection alive on every inbound
+ * frame is one field write: no clock read, no boxed timestamp per connection.
  */
 export class HeartbeatScheduler {
   private readonly members = new Set<HeartbeatMember>();
   private timer: NodeJS.Timeout | undefined;
   private readonly tickMs: number;
+  /** Ticks without a sign of life before a ping is sent. */
+  readonly pingAfterTicks: number;
+  /** Ticks a ping may stay unanswered. */
+  readonly pongWaitTicks: number;
+  /** Ticks elapsed; advances while the timer runs. */
+  ticks = 0;
 
   constructor(pingPeriod: number, pongWait: number) {
     this.tickMs = Math.max(50, Math.min(1_000, Math.floor(Math.min(pingPeriod, pongWait) / 4)));
+    this.pingAfterTicks = Math.max(1, Math.round(pingPeriod / this.tickMs));
+    this.pongWaitTicks = Math.max(1, Math.round(pongWait / this.tickMs));
   }
 
   add(member: HeartbeatMember): void {
@@ -38,7 +49,7 @@ export class HeartbeatScheduler {
   }
 
   private tick(): void {
-    const now = Date.now();
-    for (const member of this.members) member.heartbeat(now);
+    const tick = ++this.ticks;
+    for (const member of this.members) member.heartbeat(tick);
   }
 }

@@ -1,6 +1,5 @@
 import { Observable, type Subscriber } from 'rxjs';
 import type { Socket } from 'node:net';
-import type WebSocket from 'ws';
 import { BaseConnection, type ConnectionInit } from '../../core/base-connection.js';
 import { OutboundMessage } from '../../core/outbound-message.js';
 import type { OutboundChunk } from '../../core/outbound-queue.js';
@@ -14,18 +13,15 @@ import {
 } from '../../interfaces/connection.interface.js';
 import type { MessageRateLimitOptions } from '../../interfaces/streaming-config.interface.js';
 import { InboundMessageQueue } from './inbound-message-queue.js';
+import type { ForgeWebSocket, WebSocketEventSink } from './forge-web-socket.js';
 import type { HeartbeatMember, HeartbeatScheduler } from './heartbeat-scheduler.js';
 
 /** Limits of one WebSocket connection. */
 export interface WebSocketConnectionLimits {
   /** Inbound bytes queued before reading pauses. */
   readonly readBufferSize: number;
-  /** Ping interval (0 = no heartbeat). */
-  readonly pingPeriod: number;
-  /** The shared heartbeat timer (absent when `pingPeriod` is 0). */
+  /** The shared heartbeat timer (absent when `pingPeriod` is 0: no heartbeat). */
   readonly heartbeat: HeartbeatScheduler | undefined;
-  /** Time allowed for the pong. */
-  readonly pongWait: number;
   /** Inbound message-rate limit. */
   readonly messageRateLimit: MessageRateLimitOptions | undefined;
 }
@@ -57,47 +53,52 @@ function truncateReason(reason: string): string {
  */
 export class WebSocketConnectionImpl
   extends BaseConnection
-  implements WebSocketConnection, TickCorkable, HeartbeatMember
+  implements WebSocketConnection, TickCorkable, HeartbeatMember, WebSocketEventSink
 {
   declare readonly protocol: 'websocket';
   private readonly socket: Socket;
   private readonly compressed: boolean;
-  private readonly inbound = new InboundMessageQueue<WebSocketMessage>();
+  private inboundQueue: InboundMessageQueue<WebSocketMessage> | undefined;
   private observers: Set<Subscriber<WebSocketMessage>> | undefined;
   private corked = false;
+  private drainWatched = false;
   private paused = false;
   private serverInitiatedClose = false;
-  private nextPingAt = 0;
-  private pongDeadline = 0;
+  /** Heartbeat tick of the last sign of life. */
+  private aliveTick = 0;
+  /** Heartbeat tick the outstanding ping was sent at; -1 when none is. */
+  private pingTick = -1;
   private rateWindowStart = 0;
   private rateCount = 0;
   private observable: Observable<WebSocketMessage> | undefined;
 
   constructor(
-    private readonly ws: WebSocket,
+    private readonly ws: ForgeWebSocket,
     init: ConnectionInit,
     private readonly limits: WebSocketConnectionLimits,
   ) {
     super(init);
     this.socket = (ws as unknown as { _socket: Socket })._socket;
     this.compressed = ws.extensions.includes('permessage-deflate');
-    ws.on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) =>
-      this.onMessage(data, isBinary),
-    );
-    ws.on('close', (code: number, reason: Buffer) => this.onClose(code, reason));
-    ws.on('error', () => {
-      this.stats.errors += 1;
-    });
-    ws.on('pong', () => this.onPong());
-    this.socket.on('drain', () => this.onTransportDrain());
-    if (limits.heartbeat && limits.pingPeriod > 0) {
-      this.nextPingAt = Date.now() + limits.pingPeriod;
+    ws.sink = this;
+    if (limits.heartbeat) {
+      this.aliveTick = limits.heartbeat.ticks;
       limits.heartbeat.add(this);
     }
   }
 
   get subprotocol(): string {
     return this.ws.protocol;
+  }
+
+  /** Inbound messages waiting to be read; created when the first one arrives or is awaited. */
+  private get inbound(): InboundMessageQueue<WebSocketMessage> {
+    if (!this.inboundQueue) {
+      this.inboundQueue = new InboundMessageQueue<WebSocketMessage>();
+      const ended = this.closeDetails;
+      if (ended) this.inboundQueue.close(ended);
+    }
+    return this.inboundQueue;
   }
 
   readMessage(): Promise<WebSocketMessage> {
@@ -129,7 +130,7 @@ export class WebSocketConnectionImpl
   get messages$(): Observable<WebSocketMessage> {
     if (!this.observable) {
       this.observable = new Observable<WebSocketMessage>((subscriber) => {
-        if (this.isClosed && this.inbound.bytes === 0) {
+        if (this.isClosed && (this.inboundQueue?.bytes ?? 0) === 0) {
           subscriber.complete();
           return undefined;
         }
@@ -185,6 +186,16 @@ export class WebSocketConnectionImpl
     this.socket.write(chunk);
   }
 
+  /** Listens for the socket's next `drain` (only while something waits for it). */
+  protected override watchDrain(): void {
+    if (this.drainWatched) return;
+    this.drainWatched = true;
+    this.socket.once('drain', () => {
+      this.drainWatched = false;
+      this.onTransportDrain();
+    });
+  }
+
   protected override beginBatch(): void {
     if (!this.compressed && !this.corked) {
       this.corked = true;
@@ -208,7 +219,8 @@ export class WebSocketConnectionImpl
     this.ws.terminate();
   }
 
-  private onMessage(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {
+  /** An inbound message (from the socket). */
+  onMessage(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {
     const buffer = Buffer.isBuffer(data)
       ? data
       : Array.isArray(data)
@@ -254,35 +266,45 @@ export class WebSocketConnectionImpl
   }
 
   /** Pings when due; drops the peer when the pong is overdue (not while reading is paused by us). */
-  heartbeat(now: number): void {
-    if (this.isClosed || this.paused) return;
-    if (this.pongDeadline !== 0) {
-      if (now >= this.pongDeadline) this.terminate();
+  heartbeat(tick: number): void {
+    const scheduler = this.limits.heartbeat;
+    if (this.isClosed || this.paused || !scheduler) return;
+    if (this.pingTick >= 0) {
+      if (tick - this.pingTick >= scheduler.pongWaitTicks) this.terminate();
       return;
     }
-    if (now < this.nextPingAt) return;
+    if (tick - this.aliveTick < scheduler.pingAfterTicks) return;
     try {
       this.ws.ping();
     } catch {
       return;
     }
-    this.pongDeadline = now + this.limits.pongWait;
+    this.pingTick = tick;
   }
 
-  private onPong(): void {
+  /** A socket error (the socket closes next). */
+  onError(): void {
+    this.stats.errors += 1;
+  }
+
+  /** A pong arrived. */
+  onPong(): void {
     this.markAlive();
   }
 
   /** Any sign of life from the peer: the pong wait ends and the next ping is due a period later. */
   private markAlive(): void {
-    this.pongDeadline = 0;
-    this.nextPingAt = Date.now() + this.limits.pingPeriod;
+    const scheduler = this.limits.heartbeat;
+    if (scheduler === undefined) return;
+    this.pingTick = -1;
+    this.aliveTick = scheduler.ticks;
   }
 
-  private onClose(code: number, reason: Buffer): void {
+  /** The socket closed. */
+  onClose(code: number, reason: Buffer): void {
     this.limits.heartbeat?.delete(this);
     const info = { code, reason: reason.toString('utf8'), byServer: this.serverInitiatedClose };
-    this.inbound.close(info);
+    this.inboundQueue?.close(info);
     const observers = this.observers;
     this.observers = undefined;
     if (observers) for (const observer of observers) observer.complete();

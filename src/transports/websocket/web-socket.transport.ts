@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer } from 'ws';
 import { refusal, type HandshakeRefusal } from '../../context/error-mapping.js';
 import {
   drainConnections,
@@ -13,6 +13,7 @@ import {
   handshakeRequestFromIncoming,
   headerValue,
   parseRequestTarget,
+  WEBSOCKET_UPGRADE_HEADERS,
 } from '../../context/handshake-request.factory.js';
 import { StreamingStatsCollector } from '../../core/streaming-stats.collector.js';
 import type { HandshakeRequest } from '../../interfaces/connection.interface.js';
@@ -28,8 +29,12 @@ import { STREAMING_RESOLVED_CONFIG } from '../../streaming.constants.js';
 import { writeRawRefusal } from '../raw-http-response.js';
 import { isInternalListener } from '../headers-timeout.js';
 import { ServerListenerTakeover } from '../server-listener-takeover.js';
-import { WebSocketConnectionImpl } from './web-socket.connection.js';
+import {
+  WebSocketConnectionImpl,
+  type WebSocketConnectionLimits,
+} from './web-socket.connection.js';
 import { selectSubprotocol } from './subprotocol.js';
+import { ForgeWebSocket } from './forge-web-socket.js';
 import { HeartbeatScheduler } from './heartbeat-scheduler.js';
 
 const WEBSOCKET_KEY = /^[+/0-9A-Za-z]{22}==$/;
@@ -45,6 +50,8 @@ export class WebSocketTransport implements StreamingTransport {
   private readonly logger = new Logger('ForgeStreaming');
   private readonly servers = new Map<string, WebSocketServer>();
   private readonly routeOfRequest = new WeakMap<IncomingMessage, RouteDefinition>();
+  /** Per-route connection limits, shared by every connection of the route. */
+  private readonly limitsOfRoute = new WeakMap<RouteDefinition, WebSocketConnectionLimits>();
   private readonly connections = new Set<WebSocketConnectionImpl>();
   private httpServer: Server | undefined;
   private accepting = false;
@@ -113,7 +120,7 @@ export class WebSocketTransport implements StreamingTransport {
       this.gate.refuse(responder, refusal(400, invalid, 'error'));
       return true;
     }
-    const request = handshakeRequestFromIncoming(req, match.params);
+    const request = handshakeRequestFromIncoming(req, match.params, WEBSOCKET_UPGRADE_HEADERS);
     this.gate.run({
       protocol: 'websocket',
       match,
@@ -134,7 +141,7 @@ export class WebSocketTransport implements StreamingTransport {
     head: Buffer,
     route: RouteDefinition,
     request: HandshakeRequest,
-    values: ReadonlyMap<string, unknown>,
+    values: Map<string, unknown>,
   ): Promise<WebSocketConnectionImpl> {
     return new Promise((resolve, reject) => {
       if (socket.destroyed) {
@@ -146,8 +153,11 @@ export class WebSocketTransport implements StreamingTransport {
       const options = route.options as WebSocketRouteOptions;
       const server = this.serverFor(options);
       this.routeOfRequest.set(req, route);
-      server.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+      server.handleUpgrade(req, socket, head, (upgraded) => {
+        const ws = upgraded as ForgeWebSocket;
         socket.off('close', onGone);
+        // From here `ws` handles socket errors.
+        socket.off('error', destroyOnError);
         const settings = this.config.websocket;
         const conn = new WebSocketConnectionImpl(
           ws,
@@ -161,18 +171,26 @@ export class WebSocketTransport implements StreamingTransport {
             slowConsumer: options.slowConsumer ?? this.config.slowConsumer,
             batching: options.batching,
           },
-          {
-            readBufferSize: settings.readBufferSize,
-            pingPeriod: settings.pingPeriod,
-            pongWait: settings.pongWait,
-            heartbeat: this.heartbeat,
-            messageRateLimit: options.messageRateLimit,
-          },
+          this.limitsFor(route),
         );
         trackConnection(this.connections, conn);
         resolve(conn);
       });
     });
+  }
+
+  private limitsFor(route: RouteDefinition): WebSocketConnectionLimits {
+    let limits = this.limitsOfRoute.get(route);
+    if (!limits) {
+      const settings = this.config.websocket;
+      limits = {
+        readBufferSize: settings.readBufferSize,
+        heartbeat: this.heartbeat,
+        messageRateLimit: (route.options as WebSocketRouteOptions).messageRateLimit,
+      };
+      this.limitsOfRoute.set(route, limits);
+    }
+    return limits;
   }
 
   private serverFor(options: WebSocketRouteOptions): WebSocketServer {
@@ -183,6 +201,7 @@ export class WebSocketTransport implements StreamingTransport {
       server = new WebSocketServer({
         noServer: true,
         clientTracking: false,
+        WebSocket: ForgeWebSocket,
         maxPayload,
         perMessageDeflate: this.config.websocket.perMessageDeflate
           ? { threshold: 1024, concurrencyLimit: 10 }

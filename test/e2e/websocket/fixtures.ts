@@ -86,6 +86,11 @@ export class EchoController {
     });
   }
 
+  @WebSocketRoute('headers')
+  headers(conn: WebSocketConnection): Promise<void> {
+    return conn.sendJSON(Object.keys(conn.request.headers).sort());
+  }
+
   @WebSocketRoute('throws')
   async throws(conn: WebSocketConnection): Promise<void> {
     await conn.readMessage();

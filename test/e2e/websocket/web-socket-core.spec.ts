@@ -65,6 +65,25 @@ for (const platform of platforms) {
         });
     });
 
+    test('the connection keeps the request headers but not the upgrade mechanics', async () => {
+      const names = await app
+        .test()
+        .webSocket('/ws/headers', { headers: { 'X-Client': 'suite' } })
+        .nextMessage();
+      const kept = JSON.parse(String(names.data)) as string[];
+      assert.ok(kept.includes('x-client'), `kept: ${kept.join(', ')}`);
+      assert.ok(kept.includes('host'));
+      for (const name of [
+        'connection',
+        'upgrade',
+        'sec-websocket-key',
+        'sec-websocket-version',
+        'sec-websocket-extensions',
+      ]) {
+        assert.ok(!kept.includes(name), `${name} should be left out`);
+      }
+    });
+
     test('an unknown path is refused with 404 and no upgrade', async () => {
       await app.test().webSocket('/ws/nope').expectRejected(404);
     });

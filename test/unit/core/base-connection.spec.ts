@@ -1,5 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { BaseConnection, newConnectionId } from '../../../src/core/base-connection.js';
 import { OutboundMessage } from '../../../src/core/outbound-message.js';
 import { ConnectionClosedError } from '../../../src/errors/connection-closed.error.js';
 import { MemoryConnection } from '../../support/memory-connection.js';
@@ -96,6 +97,38 @@ describe('BaseConnection outbound buffer', () => {
     assert.deepEqual(await conn.closed, { code: 1000, reason: 'done', byServer: true });
     await assert.rejects(conn.send('late'), ConnectionClosedError);
     assert.equal(conn.deliver(message('later')), false);
+  });
+
+  test('closed settles whether it was read before or after the close', async () => {
+    const early = new MemoryConnection();
+    const pending = early.closed;
+    let settled = false;
+    void pending.then(() => (settled = true));
+    await delay(5);
+    assert.equal(settled, false, 'still open');
+    early.close(4000, 'bye');
+    assert.deepEqual(await pending, { code: 4000, reason: 'bye', byServer: true });
+    assert.equal(early.closed, pending, 'the same promise afterwards');
+  });
+
+  test('a tracked connection leaves its transport set when it closes', () => {
+    const open = new Set<BaseConnection>();
+    const conn = new MemoryConnection();
+    conn.trackIn(open);
+    assert.equal(open.has(conn), true);
+    conn.close();
+    assert.equal(open.size, 0);
+    conn.trackIn(open);
+    assert.equal(open.size, 0, 'a closed connection is not tracked again');
+  });
+
+  test('ids are random v4 UUIDs', () => {
+    const ids = new Set(Array.from({ length: 100 }, () => newConnectionId()));
+    assert.equal(ids.size, 100);
+    for (const id of ids) {
+      assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    }
+    assert.match(new MemoryConnection().id, /^[0-9a-f-]{36}$/);
   });
 
   test('derives userId and user_id from the guard-provided user', () => {
