@@ -22,6 +22,8 @@ export interface BenchSizes {
   readonly webTransportClients: readonly number[];
   /** Also measure the library on Fastify (echo and set-up). */
   readonly fastify: boolean;
+  /** Seconds of echo, after each measured window, during which the server's CPU is profiled. */
+  readonly profileSeconds: number;
 }
 
 /** Named run sizes. */
@@ -40,6 +42,7 @@ const SIZES: Record<BenchMode, BenchSizes> = {
     broadcastWindow: 4,
     webTransportClients: [1],
     fastify: false,
+    profileSeconds: 0.2,
   },
   quick: {
     windowSeconds: 1,
@@ -53,6 +56,7 @@ const SIZES: Record<BenchMode, BenchSizes> = {
     broadcastWindow: 8,
     webTransportClients: [1, 10],
     fastify: false,
+    profileSeconds: 1,
   },
   full: {
     windowSeconds: 6,
@@ -66,6 +70,7 @@ const SIZES: Record<BenchMode, BenchSizes> = {
     broadcastWindow: 8,
     webTransportClients: [1, 100],
     fastify: true,
+    profileSeconds: 3,
   },
 };
 

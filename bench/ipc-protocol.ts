@@ -1,7 +1,10 @@
+import type { CpuBreakdown } from './report/cpu-breakdown.js';
+
 /** Commands the load generator sends to a server process over IPC. */
 export type ServerCommand =
   | { readonly cmd: 'broadcast'; readonly seq: number; readonly size: number }
   | { readonly cmd: 'usage'; readonly id: number; readonly gc: boolean }
+  | { readonly cmd: 'profile'; readonly id: number; readonly action: 'start' | 'stop' }
   | { readonly cmd: 'stop'; readonly id: number };
 
 /** CPU and memory of the server process. */
@@ -23,4 +26,5 @@ export type ServerReply =
     }
   | { readonly type: 'failed'; readonly error: string }
   | { readonly type: 'usage'; readonly id: number; readonly usage: ServerUsage }
+  | { readonly type: 'profile'; readonly id: number; readonly breakdown?: CpuBreakdown }
   | { readonly type: 'stopped'; readonly id: number };

@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import type { CpuBreakdown } from '../report/cpu-breakdown.js';
 import type { ServerCommand, ServerReply, ServerUsage } from '../ipc-protocol.js';
 import type { ContenderId } from '../server/contenders.js';
 
@@ -24,7 +25,7 @@ export class ServerProcess {
     readonly webTransport?: { readonly url: string; readonly certificateHash: string },
   ) {
     child.on('message', (reply: ServerReply) => {
-      if (reply.type !== 'usage' && reply.type !== 'stopped') return;
+      if (reply.type !== 'usage' && reply.type !== 'profile' && reply.type !== 'stopped') return;
       const resolve = this.waiting.get(reply.id);
       this.waiting.delete(reply.id);
       resolve?.(reply);
@@ -78,6 +79,20 @@ export class ServerProcess {
     const reply = await this.request(id, { cmd: 'usage', id, gc });
     if (reply.type !== 'usage') throw new Error('Unexpected reply to a usage request');
     return reply.usage;
+  }
+
+  /** Starts recording a CPU profile of the server (resolves once recording). */
+  async startProfile(): Promise<void> {
+    const id = this.nextId++;
+    await this.request(id, { cmd: 'profile', id, action: 'start' });
+  }
+
+  /** Stops the profile started by {@link startProfile}: where the server's CPU time went. */
+  async stopProfile(): Promise<CpuBreakdown> {
+    const id = this.nextId++;
+    const reply = await this.request(id, { cmd: 'profile', id, action: 'stop' });
+    if (reply.type !== 'profile' || !reply.breakdown) throw new Error('No profile came back');
+    return reply.breakdown;
   }
 
   /** Stops the server (it writes its CPU profile, if any, on exit). */

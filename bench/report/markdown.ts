@@ -1,5 +1,6 @@
 import { measured, type BenchResults } from './bench-results.js';
 import type { FailedRow } from '../scenarios/scenario-context.js';
+import { renderEchoCpuSection } from './cpu-section.js';
 
 type Cell = string | number | boolean;
 
@@ -240,6 +241,7 @@ export function renderMarkdown(results: BenchResults, chartPath: string, jsonPat
       '',
     );
   }
+  if (s.echo) out.push(...renderEchoCpuSection(s.echo, results.ratios, label));
   if (results.notes.length > 0) {
     out.push('## Notes', '', ...results.notes.map((n) => `- ${n}`), '');
   }

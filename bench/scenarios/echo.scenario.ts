@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { BENCH_TOKEN } from '../bench-config.js';
 import { LatencyHistogram } from '../load/histogram.js';
+import type { CpuBreakdown } from '../report/cpu-breakdown.js';
 import { BenchSocket, closeSockets, openSockets } from '../load/bench-socket.js';
 import type { ServerProcess } from '../load/server-process.js';
 import { CONTENDERS, type ContenderId } from '../server/contenders.js';
@@ -8,6 +9,7 @@ import {
   cpuSeconds,
   pick,
   round,
+  sleep,
   withServer,
   type FailedRow,
   type ScenarioContext,
@@ -22,7 +24,21 @@ export interface EchoRow {
   readonly roundTripsPerServerCpuSec: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
+  /**
+   * Where the server's CPU went, from a profile of a further window of the same load (kept apart
+   * so that profiling does not slow the measured one). Absent for native servers.
+   */
+  readonly cpu?: CpuBreakdown;
 }
+
+/** Servers written in JavaScript, whose CPU time a V8 profile can attribute. */
+const PROFILED_CONTENDERS: readonly ContenderId[] = [
+  'forge',
+  'forge-fastify',
+  'ws-naive',
+  'socket.io',
+  'nest-gateway',
+];
 
 const ECHO_CONTENDERS: readonly ContenderId[] = [
   'forge',
@@ -79,6 +95,12 @@ async function measure(
   recording = false;
   const elapsed = (performance.now() - start) / 1000;
   const after = await server.usage();
+  let cpuBreakdown: CpuBreakdown | undefined;
+  if (context.sizes.profileSeconds > 0 && PROFILED_CONTENDERS.includes(contender)) {
+    await server.startProfile();
+    await sleep(context.sizes.profileSeconds * 1000);
+    cpuBreakdown = await server.stopProfile();
+  }
   running = false;
   await closeSockets(sockets);
   const latency = histogram.summary();
@@ -91,6 +113,7 @@ async function measure(
     roundTripsPerServerCpuSec: Math.round(roundTrips / Math.max(cpu, 1e-3)),
     p50Ms: round(latency.p50Ms, 3),
     p99Ms: round(latency.p99Ms, 3),
+    cpu: cpuBreakdown,
   };
 }
 

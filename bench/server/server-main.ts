@@ -1,11 +1,12 @@
 /**
  * A benchmark server process: starts one contender, reports its port over IPC, then obeys the
- * load generator's commands (broadcast, usage report, stop).
+ * load generator's commands (broadcast, usage report, CPU profile of a window, stop).
  */
 import { payloadOf } from '../bench-config.js';
 import type { ServerCommand, ServerReply, ServerUsage } from '../ipc-protocol.js';
 import type { BenchServer } from './bench-server.js';
 import { CONTENDERS, isContenderId } from './contenders.js';
+import { CpuProfiler } from './cpu-profiler.js';
 
 function reply(message: ServerReply): void {
   process.send?.(message);
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
   const id = process.argv[2] ?? '';
   if (!isContenderId(id)) throw new Error(`Unknown contender "${id}"`);
   const server: BenchServer = await CONTENDERS[id].start();
+  const profiler = new CpuProfiler();
   process.on('message', (command: ServerCommand) => {
     switch (command.cmd) {
       case 'broadcast':
@@ -39,6 +41,15 @@ async function main(): Promise<void> {
         break;
       case 'usage':
         reply({ type: 'usage', id: command.id, usage: usage(command.gc) });
+        break;
+      case 'profile':
+        if (command.action === 'start') {
+          void profiler.start().then(() => reply({ type: 'profile', id: command.id }));
+        } else {
+          void profiler
+            .stop()
+            .then((breakdown) => reply({ type: 'profile', id: command.id, breakdown }));
+        }
         break;
       case 'stop': {
         const exit = setTimeout(() => process.exit(0), 3000);

@@ -66,6 +66,22 @@ test(
         echo.some((r) => (r.roundTrips as number) > 0),
         'echo made round trips',
       );
+      for (const row of echo) {
+        const cpu = row.cpu as Record<string, unknown> | undefined;
+        assert.ok(cpu, `echo ${String(row.contender)} has a CPU breakdown`);
+        for (const key of [
+          'sampledMs',
+          'idleMs',
+          'frameworkMs',
+          'wsMs',
+          'nodeMs',
+          'nativeMs',
+          'gcMs',
+        ]) {
+          assert.ok(isNumber(cpu[key]) && cpu[key] >= 0, `cpu.${key}`);
+        }
+        assert.ok((cpu.sampledMs as number) > 0, 'the profile recorded samples');
+      }
       const fanout = results.scenarios.fanout as Record<string, unknown>[];
       assert.ok(
         fanout.every((r) => isNumber(r.deliveriesPerSec) && isNumber(r.deliveriesPerServerCpuSec)),
@@ -92,7 +108,9 @@ test(
       const svg = join(dir, 'chart.svg');
       const render = await run([join(benchDir, 'report', 'render.js'), json, md, svg]);
       assert.equal(render.code, 0, `render failed:\n${render.output}`);
-      assert.match(readFileSync(md, 'utf8'), /^# Benchmarks/);
+      const markdown = readFileSync(md, 'utf8');
+      assert.match(markdown, /^# Benchmarks/);
+      assert.match(markdown, /## \(h\) Where the server's CPU goes \(echo\)/);
       assert.match(
         readFileSync(svg, 'utf8'),
         /^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/,
