@@ -54,6 +54,7 @@ function boundLine(
   peer: RoundTripCost,
   target: number,
   ceiling: EchoRow | undefined,
+  raw: EchoRow | undefined,
   label: (id: string) => string,
 ): string {
   const floorUs = forge.totalUs - forge.frameworkUs;
@@ -65,11 +66,18 @@ function boundLine(
     `${us(forge.frameworkUs)} µs of it in its own code and ${us(floorUs)} µs in \`ws\` framing, ` +
     `Node.js streams and system calls. ${label(peer.row.contender)} spends ${us(peer.totalUs)} µs ` +
     `(${us(peer.frameworkUs)} µs in its own code).`;
-  const ceilingText = ceiling
-    ? ` For comparison, ${label(ceiling.contender)} (native C++, no Node.js streams) reaches ` +
-      `${(ceiling.roundTripsPerServerCpuSec / peer.row.roundTripsPerServerCpuSec).toFixed(2)}× ` +
-      `per CPU-second against it.`
+  const against = (row: EchoRow) =>
+    `${(row.roundTripsPerServerCpuSec / peer.row.roundTripsPerServerCpuSec).toFixed(2)}× per ` +
+    `CPU-second and ${(row.roundTripsPerSec / peer.row.roundTripsPerSec).toFixed(2)}× in round ` +
+    `trips/s`;
+  const rawText = raw
+    ? ` Raw \`ws\`, with no framework code at all, reaches ${against(raw)} against it in the same run.`
     : '';
+  const ceilingText =
+    rawText +
+    (ceiling
+      ? ` ${label(ceiling.contender)} (native C++, no Node.js streams) reaches ${against(ceiling)}.`
+      : '');
   if (bound < target) {
     return (
       `${head} Even with its own code costing nothing, the library could reach at most ` +
@@ -118,16 +126,17 @@ export function renderEchoCpuSection(
     const forge = at('forge');
     if (!forge) continue;
     const scenario = `echo, ${clients} client${clients === 1 ? '' : 's'}`;
-    const ceiling = rows
-      .filter(measured<EchoRow>)
-      .find((r) => r.contender === 'uws' && r.clients === clients);
+    const row = (id: string) =>
+      rows.filter(measured<EchoRow>).find((r) => r.contender === id && r.clients === clients);
+    const ceiling = row('uws');
+    const raw = row('ws-naive');
     for (const { id, target } of PEER_TARGETS) {
       const peer = at(id);
       const peerName = id === 'socket.io' ? 'Socket.IO' : 'NestJS gateway';
       const missed = ratios.some(
         (r) => r.scenario === scenario && r.description.endsWith(peerName) && r.pass === false,
       );
-      if (peer && missed) lines.push(`- ${boundLine(forge, peer, target, ceiling, label)}`);
+      if (peer && missed) lines.push(`- ${boundLine(forge, peer, target, ceiling, raw, label)}`);
     }
   }
   if (lines.length > 0) {
