@@ -4,6 +4,10 @@ export interface BenchSizes {
   readonly windowSeconds: number;
   /** Client counts for the echo round-trip scenario. */
   readonly echoClients: readonly number[];
+  /** Echo windows per contender, interleaved across contenders. */
+  readonly echoRounds: number;
+  /** Seconds of one echo window. */
+  readonly echoRoundSeconds: number;
   /** Client counts for WebSocket broadcast fan-out. */
   readonly fanoutClients: readonly number[];
   /** Payload sizes (bytes) for fan-out. */
@@ -33,6 +37,8 @@ const SIZES: Record<BenchMode, BenchSizes> = {
   tiny: {
     windowSeconds: 0.3,
     echoClients: [1, 4],
+    echoRounds: 1,
+    echoRoundSeconds: 0.3,
     fanoutClients: [20],
     fanoutPayloads: [60],
     idleConnections: 20,
@@ -47,6 +53,8 @@ const SIZES: Record<BenchMode, BenchSizes> = {
   quick: {
     windowSeconds: 1,
     echoClients: [1, 100],
+    echoRounds: 2,
+    echoRoundSeconds: 0.6,
     fanoutClients: [500],
     fanoutPayloads: [60, 1024],
     idleConnections: 500,
@@ -61,6 +69,8 @@ const SIZES: Record<BenchMode, BenchSizes> = {
   full: {
     windowSeconds: 6,
     echoClients: [1, 100],
+    echoRounds: 5,
+    echoRoundSeconds: 2,
     fanoutClients: [1000, 5000],
     fanoutPayloads: [60, 1024],
     idleConnections: 5000,
@@ -70,7 +80,7 @@ const SIZES: Record<BenchMode, BenchSizes> = {
     broadcastWindow: 8,
     webTransportClients: [1, 100],
     fastify: true,
-    profileSeconds: 3,
+    profileSeconds: 2,
   },
 };
 

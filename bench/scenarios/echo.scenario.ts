@@ -1,16 +1,11 @@
-import { performance } from 'node:perf_hooks';
-import { BENCH_TOKEN } from '../bench-config.js';
-import { LatencyHistogram } from '../load/histogram.js';
-import type { CpuBreakdown } from '../report/cpu-breakdown.js';
-import { BenchSocket, closeSockets, openSockets } from '../load/bench-socket.js';
+import { EchoSession, type EchoWindow } from '../load/echo-session.js';
 import type { ServerProcess } from '../load/server-process.js';
+import type { CpuBreakdown } from '../report/cpu-breakdown.js';
 import { CONTENDERS, type ContenderId } from '../server/contenders.js';
 import {
-  cpuSeconds,
   pick,
   round,
-  sleep,
-  withServer,
+  startServer,
   type FailedRow,
   type ScenarioContext,
 } from './scenario-context.js';
@@ -19,8 +14,14 @@ import {
 export interface EchoRow {
   readonly contender: ContenderId;
   readonly clients: number;
+  /** Measured windows, interleaved with the other contenders' windows. */
+  readonly rounds: number;
   readonly roundTrips: number;
+  /** Median over the rounds. */
   readonly roundTripsPerSec: number;
+  /** (Highest − lowest round) ÷ median: how much the machine moved during the run. */
+  readonly roundTripSpread: number;
+  /** Median over the rounds. */
   readonly roundTripsPerServerCpuSec: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
@@ -48,99 +49,98 @@ const ECHO_CONTENDERS: readonly ContenderId[] = [
   'nest-gateway',
   'uws',
 ];
-const MESSAGE = 'echo:0123456789abcdef0123456789abcdef';
+/** Medians of the per-round rates: robust to a neighbour's burst during one round. */
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
 
-/** Closed-loop echo: every client sends, waits for the answer, sends again, for one window. */
-async function measure(
-  context: ScenarioContext,
-  server: ServerProcess,
-  contender: ContenderId,
-  clients: number,
-): Promise<EchoRow> {
-  const { dialect } = CONTENDERS[contender];
-  let recording = false;
-  let running = true;
-  let roundTrips = 0;
-  const histogram = new LatencyHistogram();
-  const sentAt = new Float64Array(clients);
-  const sockets = await openSockets(clients, (i) => {
-    const socket: BenchSocket = new BenchSocket({
-      port: server.port,
-      dialect,
-      endpoint: 'echo',
-      token: BENCH_TOKEN,
-      onMessage: () => {
-        const now = performance.now();
-        if (recording) {
-          roundTrips += 1;
-          histogram.recordMs(now - sentAt[i]);
-        }
-        if (!running) return;
-        sentAt[i] = performance.now();
-        socket.sendEcho(MESSAGE);
-      },
-    });
-    return socket;
-  });
-  const warmup = Math.min(1000, context.sizes.windowSeconds * 250);
-  sockets.forEach((socket, i) => {
-    sentAt[i] = performance.now();
-    socket.sendEcho(MESSAGE);
-  });
-  await new Promise((resolve) => setTimeout(resolve, warmup));
-  const before = await server.usage();
-  const start = performance.now();
-  recording = true;
-  await new Promise((resolve) => setTimeout(resolve, context.sizes.windowSeconds * 1000));
-  recording = false;
-  const elapsed = (performance.now() - start) / 1000;
-  const after = await server.usage();
-  let cpuBreakdown: CpuBreakdown | undefined;
-  if (context.sizes.profileSeconds > 0 && PROFILED_CONTENDERS.includes(contender)) {
-    await server.startProfile();
-    await sleep(context.sizes.profileSeconds * 1000);
-    cpuBreakdown = await server.stopProfile();
-  }
-  running = false;
-  await closeSockets(sockets);
-  const latency = histogram.summary();
-  const cpu = cpuSeconds(before, after);
-  return {
-    contender,
-    clients,
-    roundTrips,
-    roundTripsPerSec: Math.round(roundTrips / elapsed),
-    roundTripsPerServerCpuSec: Math.round(roundTrips / Math.max(cpu, 1e-3)),
+function summarize(session: EchoSession, windows: readonly EchoWindow[], cpu?: CpuBreakdown) {
+  const rates = windows.map((w) => w.roundTrips / w.seconds);
+  const perCpu = windows.map((w) => w.roundTrips / Math.max(w.serverCpuSeconds, 1e-3));
+  const rate = median(rates);
+  const latency = session.latency();
+  const row: EchoRow = {
+    contender: session.contender,
+    clients: session.clients,
+    rounds: windows.length,
+    roundTrips: windows.reduce((sum, w) => sum + w.roundTrips, 0),
+    roundTripsPerSec: Math.round(rate),
+    roundTripSpread: round((Math.max(...rates) - Math.min(...rates)) / Math.max(rate, 1), 2),
+    roundTripsPerServerCpuSec: Math.round(median(perCpu)),
     p50Ms: round(latency.p50Ms, 3),
     p99Ms: round(latency.p99Ms, 3),
-    cpu: cpuBreakdown,
+    cpu,
   };
+  return row;
 }
 
-function clientsOf(row: EchoRow | FailedRow): number {
-  return 'clients' in row ? row.clients : Number.MAX_SAFE_INTEGER;
+function failure(contender: ContenderId, error: unknown): FailedRow {
+  return { contender, error: error instanceof Error ? error.message : String(error) };
 }
 
-/** Scenario (a): echo round trips with 1 and 100 clients. */
+/**
+ * Scenario (a): closed-loop echo with 1 and 100 clients. Every contender's server runs at once
+ * (idle servers cost nothing) and their windows are interleaved round by round, so that a
+ * change in the machine's load during the run hits every contender alike; rates are the median
+ * of the rounds, latency percentiles cover every round.
+ */
 export async function runEcho(context: ScenarioContext): Promise<(EchoRow | FailedRow)[]> {
   const rows: (EchoRow | FailedRow)[] = [];
   const contenders = pick(context, ECHO_CONTENDERS).filter(
     (id) => id !== 'forge-fastify' || context.sizes.fastify,
   );
-  for (const contender of contenders) {
-    const result = await withServer(context, contender, async (server) => {
-      const measured: EchoRow[] = [];
-      for (const clients of context.sizes.echoClients) {
-        const row = await measure(context, server, contender, clients);
-        context.log(
-          `  echo ${clients} ${CONTENDERS[contender].label}: ${row.roundTripsPerSec}/s p99 ${row.p99Ms} ms`,
-        );
-        measured.push(row);
+  const { echoRounds, echoRoundSeconds, profileSeconds } = context.sizes;
+  for (const clients of context.sizes.echoClients) {
+    const sessions: EchoSession[] = [];
+    const windows = new Map<EchoSession, EchoWindow[]>();
+    try {
+      for (const contender of contenders) {
+        let server: ServerProcess | undefined;
+        try {
+          server = await startServer(context, contender);
+          const session = new EchoSession(contender, server, clients);
+          sessions.push(session);
+          await session.open();
+          await session.load(Math.min(1000, echoRoundSeconds * 500));
+          windows.set(session, []);
+        } catch (error) {
+          if (server && !sessions.some((s) => s.server === server)) await server.stop();
+          rows.push(failure(contender, error));
+          context.log(
+            `  echo ${clients} ${CONTENDERS[contender].label}: failed (${String(error)})`,
+          );
+        }
       }
-      return measured;
-    });
-    if (Array.isArray(result)) rows.push(...result);
-    else rows.push(result);
+      for (let round = 0; round < echoRounds; round++) {
+        for (const [session, list] of windows) {
+          try {
+            list.push(await session.window(echoRoundSeconds * 1000));
+          } catch (error) {
+            windows.delete(session);
+            rows.push(failure(session.contender, error));
+          }
+        }
+      }
+      for (const [session, list] of windows) {
+        const cpu =
+          profileSeconds > 0 && PROFILED_CONTENDERS.includes(session.contender)
+            ? await session.profile(profileSeconds * 1000).catch(() => undefined)
+            : undefined;
+        const row = summarize(session, list, cpu);
+        context.log(
+          `  echo ${clients} ${CONTENDERS[session.contender].label}: ${row.roundTripsPerSec}/s ` +
+            `(spread ${row.roundTripSpread}) p99 ${row.p99Ms} ms`,
+        );
+        rows.push(row);
+      }
+    } finally {
+      for (const session of sessions) {
+        await session.close().catch(() => undefined);
+        await session.server.stop().catch(() => undefined);
+      }
+    }
   }
-  return rows.sort((a, b) => clientsOf(a) - clientsOf(b));
+  return rows;
 }

@@ -35,6 +35,17 @@ export function pick(context: ScenarioContext, wanted: readonly ContenderId[]): 
   return wanted.filter((id) => context.contenders.includes(id));
 }
 
+/** Starts a server process for `contender` (under `--cpu-prof` when the run profiles it). */
+export function startServer(
+  context: ScenarioContext,
+  contender: ContenderId,
+): Promise<ServerProcess> {
+  const profiled = context.profile?.contenders.includes(contender);
+  return ServerProcess.start(contender, {
+    cpuProfileDir: profiled ? context.profile?.dir : undefined,
+  });
+}
+
 /**
  * Runs `body` against a fresh server process of `contender`, always stopping the server.
  * Errors become a {@link FailedRow} so one contender's failure does not stop the run.
@@ -44,12 +55,9 @@ export async function withServer<T>(
   contender: ContenderId,
   body: (server: ServerProcess) => Promise<T>,
 ): Promise<T | FailedRow> {
-  const profiled = context.profile?.contenders.includes(contender);
   let server: ServerProcess | undefined;
   try {
-    server = await ServerProcess.start(contender, {
-      cpuProfileDir: profiled ? context.profile?.dir : undefined,
-    });
+    server = await startServer(context, contender);
     return await body(server);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

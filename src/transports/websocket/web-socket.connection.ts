@@ -28,6 +28,19 @@ export interface WebSocketConnectionLimits {
 
 const MAX_REASON_BYTES = 123;
 
+/** Bits of `WebSocketConnectionImpl.state` (one field instead of five booleans per connection). */
+const COMPRESSED = 1;
+const CORKED = 2;
+const DRAIN_WATCHED = 4;
+const PAUSED = 8;
+const CLOSED_BY_SERVER = 16;
+
+/** The inbound message-rate window of a connection with a rate limit. */
+interface RateWindow {
+  start: number;
+  count: number;
+}
+
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
 function messageResult(value: WebSocketMessage): IteratorYieldResult<WebSocketMessage> {
@@ -57,19 +70,15 @@ export class WebSocketConnectionImpl
 {
   declare readonly protocol: 'websocket';
   private readonly socket: Socket;
-  private readonly compressed: boolean;
   private inboundQueue: InboundMessageQueue<WebSocketMessage> | undefined;
   private observers: Set<Subscriber<WebSocketMessage>> | undefined;
-  private corked = false;
-  private drainWatched = false;
-  private paused = false;
-  private serverInitiatedClose = false;
+  /** Flag bits: COMPRESSED, CORKED, DRAIN_WATCHED, PAUSED, CLOSED_BY_SERVER. */
+  private state = 0;
   /** Heartbeat tick of the last sign of life. */
   private aliveTick = 0;
   /** Heartbeat tick the outstanding ping was sent at; -1 when none is. */
   private pingTick = -1;
-  private rateWindowStart = 0;
-  private rateCount = 0;
+  private rateWindow: RateWindow | undefined;
   private observable: Observable<WebSocketMessage> | undefined;
 
   constructor(
@@ -79,12 +88,50 @@ export class WebSocketConnectionImpl
   ) {
     super(init);
     this.socket = (ws as unknown as { _socket: Socket })._socket;
-    this.compressed = ws.extensions.includes('permessage-deflate');
+    if (ws.extensions.includes('permessage-deflate')) this.state |= COMPRESSED;
     ws.sink = this;
-    if (limits.heartbeat) {
-      this.aliveTick = limits.heartbeat.ticks;
-      limits.heartbeat.add(this);
-    }
+    if (limits.heartbeat) this.aliveTick = limits.heartbeat.ticks;
+  }
+
+  /** Whether permessage-deflate was negotiated (writes then go through `ws`). */
+  private get compressed(): boolean {
+    return (this.state & COMPRESSED) !== 0;
+  }
+
+  /** Whether the socket is corked until the end of the tick. */
+  private get corked(): boolean {
+    return (this.state & CORKED) !== 0;
+  }
+
+  private set corked(on: boolean) {
+    this.state = on ? this.state | CORKED : this.state & ~CORKED;
+  }
+
+  /** Whether a `drain` listener is waiting. */
+  private get drainWatched(): boolean {
+    return (this.state & DRAIN_WATCHED) !== 0;
+  }
+
+  private set drainWatched(on: boolean) {
+    this.state = on ? this.state | DRAIN_WATCHED : this.state & ~DRAIN_WATCHED;
+  }
+
+  /** Whether reading is paused because too many inbound messages wait. */
+  private get paused(): boolean {
+    return (this.state & PAUSED) !== 0;
+  }
+
+  private set paused(on: boolean) {
+    this.state = on ? this.state | PAUSED : this.state & ~PAUSED;
+  }
+
+  /** Whether the server started the close. */
+  private get serverInitiatedClose(): boolean {
+    return (this.state & CLOSED_BY_SERVER) !== 0;
+  }
+
+  private set serverInitiatedClose(on: boolean) {
+    this.state = on ? this.state | CLOSED_BY_SERVER : this.state & ~CLOSED_BY_SERVER;
   }
 
   get subprotocol(): string {
@@ -257,12 +304,13 @@ export class WebSocketConnectionImpl
 
   private withinRate(limit: MessageRateLimitOptions): boolean {
     const now = Date.now();
-    if (now - this.rateWindowStart >= limit.windowMs) {
-      this.rateWindowStart = now;
-      this.rateCount = 0;
+    const window = (this.rateWindow ??= { start: now, count: 0 });
+    if (now - window.start >= limit.windowMs) {
+      window.start = now;
+      window.count = 0;
     }
-    this.rateCount += 1;
-    return this.rateCount <= limit.messages;
+    window.count += 1;
+    return window.count <= limit.messages;
   }
 
   /** Pings when due; drops the peer when the pong is overdue (not while reading is paused by us). */
@@ -302,7 +350,6 @@ export class WebSocketConnectionImpl
 
   /** The socket closed. */
   onClose(code: number, reason: Buffer): void {
-    this.limits.heartbeat?.delete(this);
     const info = { code, reason: reason.toString('utf8'), byServer: this.serverInitiatedClose };
     this.inboundQueue?.close(info);
     const observers = this.observers;

@@ -65,7 +65,8 @@ export class WebSocketTransport implements StreamingTransport {
     @Inject(StreamingStatsCollector) private readonly stats: StreamingStatsCollector,
   ) {
     const { pingPeriod, pongWait } = config.websocket;
-    this.heartbeat = pingPeriod > 0 ? new HeartbeatScheduler(pingPeriod, pongWait) : undefined;
+    this.heartbeat =
+      pingPeriod > 0 ? new HeartbeatScheduler(pingPeriod, pongWait, this.connections) : undefined;
   }
 
   start(context: TransportStartContext): Promise<void> {
@@ -83,6 +84,7 @@ export class WebSocketTransport implements StreamingTransport {
       (req, socket, head) => this.handleUpgrade(req, socket, head),
     );
     this.takeover.install();
+    this.heartbeat?.start();
     this.accepting = true;
     return Promise.resolve();
   }
