@@ -1,10 +1,10 @@
 import type { EchoRow } from '../scenarios/echo.scenario.js';
 import type { FailedRow } from '../scenarios/scenario-context.js';
-import { measured, type RatioCheck } from './bench-results.js';
+import { measured } from './bench-results.js';
 import { busyMs, type CpuBreakdown } from './cpu-breakdown.js';
 
 /** Server CPU per round trip, split by where a profile of the same load saw it go. */
-interface RoundTripCost {
+export interface RoundTripCost {
   readonly row: EchoRow;
   readonly cpu: CpuBreakdown;
   /** Microseconds of server CPU per round trip (from the measured, unprofiled window). */
@@ -17,15 +17,10 @@ interface RoundTripCost {
   readonly gcUs: number;
 }
 
-/** Targets of the echo scenario against the two framework peers. */
-const PEER_TARGETS: readonly { readonly id: string; readonly target: number }[] = [
-  { id: 'socket.io', target: 2 },
-  { id: 'nest-gateway', target: 1.5 },
-];
-
 const us = (value: number) => value.toFixed(1);
 
-function costOf(row: EchoRow): RoundTripCost | undefined {
+/** The CPU cost of one echo row per round trip, when it was profiled. */
+export function costOf(row: EchoRow): RoundTripCost | undefined {
   const cpu = row.cpu;
   if (!cpu || row.roundTripsPerServerCpuSec <= 0) return undefined;
   const busy = busyMs(cpu);
@@ -45,11 +40,11 @@ function costOf(row: EchoRow): RoundTripCost | undefined {
 }
 
 /**
- * What the profile says about one unmet echo target against a framework peer: the library's
+ * What the profile says about an unmet echo target against a framework peer: the library's
  * floor is its cost per round trip minus its own code; the best ratio any ws-based library could
  * reach is the peer's cost divided by that floor.
  */
-function boundLine(
+export function echoPeerExplanation(
   forge: RoundTripCost,
   peer: RoundTripCost,
   target: number,
@@ -59,12 +54,10 @@ function boundLine(
 ): string {
   const floorUs = forge.totalUs - forge.frameworkUs;
   const bound = peer.totalUs / floorUs;
-  const clients = forge.row.clients;
   const head =
-    `Echo with ${clients} client${clients === 1 ? '' : 's'}, against ${label(peer.row.contender)} ` +
-    `(target ${target}×): the library spends ${us(forge.totalUs)} µs of server CPU per round trip, ` +
+    `The library spends ${us(forge.totalUs)} µs of server CPU per round trip, ` +
     `${us(forge.frameworkUs)} µs of it in its own code and ${us(floorUs)} µs in \`ws\` framing, ` +
-    `Node.js streams and system calls. ${label(peer.row.contender)} spends ${us(peer.totalUs)} µs ` +
+    `Node.js streams and system calls; ${label(peer.row.contender)} spends ${us(peer.totalUs)} µs ` +
     `(${us(peer.frameworkUs)} µs in its own code).`;
   const against = (row: EchoRow) =>
     `${(row.roundTripsPerServerCpuSec / peer.row.roundTripsPerServerCpuSec).toFixed(2)}× per ` +
@@ -85,20 +78,17 @@ function boundLine(
       `Node.js sockets and \`ws\`.${ceilingText}`
     );
   }
+  const allowedUs = peer.totalUs / target - floorUs;
   return (
-    `${head} The floor allows up to ${bound.toFixed(2)}× per CPU-second, so the gap is in the ` +
-    `library's own code.${ceilingText}`
+    `${head} The floor allows up to ${bound.toFixed(2)}× per CPU-second: the target needs the ` +
+    `library's own code down to ${us(allowedUs)} µs per round trip (from ` +
+    `${us(forge.frameworkUs)} µs).${ceilingText}`
   );
 }
 
-/**
- * The CPU section of the report: per echo row, where the server's CPU went; then, for each
- * echo target against Socket.IO or the NestJS gateway that was not met, what the profile says
- * about it.
- */
+/** The CPU section of the report: per profiled echo row, where the server's CPU went. */
 export function renderEchoCpuSection(
   rows: readonly (EchoRow | FailedRow)[],
-  ratios: readonly RatioCheck[],
   label: (id: string) => string,
 ): string[] {
   const costs = rows
@@ -106,10 +96,10 @@ export function renderEchoCpuSection(
     .map(costOf)
     .filter((cost): cost is RoundTripCost => cost !== undefined);
   if (costs.length === 0) return [];
-  const out = [
+  return [
     "## (h) Where the server's CPU goes (echo)",
     '',
-    "A V8 CPU profile of each JavaScript server, recorded over a further window of the same echo load (apart from the measured window, which it would slow), attributes every sample to: the server's own JavaScript (the library or framework and its packages), `ws`, Node.js's own JavaScript (`net`, streams, events), native code (system calls such as `writev`, V8 and libuv work) or garbage collection. The shares are applied to the measured CPU per round trip.",
+    "A V8 CPU profile of each JavaScript server, recorded over a further window of the same echo load (apart from the measured windows, which it would slow), attributes every sample to: the server's own JavaScript (the library or framework and its packages), `ws`, Node.js's own JavaScript (`net`, streams, events), native code (system calls such as `writev`, V8 and libuv work) or garbage collection. The shares are applied to the measured CPU per round trip.",
     '',
     '| contender | clients | CPU µs per round trip | own code µs | ws µs | Node.js µs | native µs | GC µs | own code share |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
@@ -119,28 +109,4 @@ export function renderEchoCpuSection(
     ),
     '',
   ];
-  const lines: string[] = [];
-  for (const clients of [...new Set(costs.map((c) => c.row.clients))]) {
-    const at = (id: string) =>
-      costs.find((c) => c.row.contender === id && c.row.clients === clients);
-    const forge = at('forge');
-    if (!forge) continue;
-    const scenario = `echo, ${clients} client${clients === 1 ? '' : 's'}`;
-    const row = (id: string) =>
-      rows.filter(measured<EchoRow>).find((r) => r.contender === id && r.clients === clients);
-    const ceiling = row('uws');
-    const raw = row('ws-naive');
-    for (const { id, target } of PEER_TARGETS) {
-      const peer = at(id);
-      const peerName = id === 'socket.io' ? 'Socket.IO' : 'NestJS gateway';
-      const missed = ratios.some(
-        (r) => r.scenario === scenario && r.description.endsWith(peerName) && r.pass === false,
-      );
-      if (peer && missed) lines.push(`- ${boundLine(forge, peer, target, ceiling, raw, label)}`);
-    }
-  }
-  if (lines.length > 0) {
-    out.push('### What the profiles say about the echo targets that were missed', '', ...lines, '');
-  }
-  return out;
 }

@@ -1,6 +1,7 @@
 import { measured, type BenchResults } from './bench-results.js';
 import type { FailedRow } from '../scenarios/scenario-context.js';
 import { renderEchoCpuSection } from './cpu-section.js';
+import { renderMissedTargets } from './missed-targets.js';
 
 type Cell = string | number | boolean;
 
@@ -64,7 +65,7 @@ export function renderMarkdown(results: BenchResults, chartPath: string, jsonPat
     '- Every contender serves the same endpoints from its **own server process**; one load-generator process opens the clients (`ws` with `bufferutil`, plain `node:http` for SSE). Loopback only; every phase is bounded in time and stops by itself.',
     '- Every figure below comes from the same run on the same machine; the **ratios** are what the targets are about (absolute numbers on a shared 2-core machine mean little).',
     '- Server CPU time is `process.cpuUsage()` reported by the server process before and after each window, so rates are also given **per server CPU-second** (the load generator shares the machine and can be the bottleneck; per-CPU-second rates are not affected by that).',
-    '- Latency is recorded in an HdrHistogram (microseconds). Echo: closed loop (each client sends, waits for the answer, sends again). Fan-out: broadcasts are triggered over IPC with a bounded number in flight (a new one as soon as one has reached every client); latency is trigger-to-receive.',
+    "- Latency is recorded in an HdrHistogram (microseconds). Echo: closed loop (each client sends, waits for the answer, sends again); every contender's server runs at once and their windows are interleaved round by round, rates are the median of the rounds (spread: highest minus lowest round, over the median), percentiles cover all rounds. Fan-out: broadcasts are triggered over IPC with a bounded number in flight (a new one as soon as one has reached every client); latency is trigger-to-receive.",
     '- Idle memory: RSS and heap of the server after a full GC, with the connections open minus before, divided by the number of connections.',
     '- Set-up rate: concurrent loops of connect → ready → close on a route behind a token check (a Nest guard for nestjs-forge-streaming, `verifyClient` for raw ws, middleware for Socket.IO, the upgrade handler for uWebSockets.js; a NestJS gateway can only check in `handleConnection`, after the upgrade).',
     '- Slow consumer: the same fan-out (4 KiB payloads) without and then with one extra client that stops reading; the server RSS is sampled during the second phase.',
@@ -91,10 +92,12 @@ export function renderMarkdown(results: BenchResults, chartPath: string, jsonPat
       ...contenderSection(
         '## (a) Echo round trip',
         s.echo,
-        ['clients', 'round trips/s', 'per server CPU-s', 'p50 ms', 'p99 ms'],
+        ['clients', 'rounds', 'round trips/s', 'spread', 'per server CPU-s', 'p50 ms', 'p99 ms'],
         (r) => [
           r.clients,
+          r.rounds ?? 1,
           num(r.roundTripsPerSec),
+          r.roundTripSpread === undefined ? '' : `${Math.round(r.roundTripSpread * 100)} %`,
           num(r.roundTripsPerServerCpuSec),
           r.p50Ms,
           r.p99Ms,
@@ -241,7 +244,8 @@ export function renderMarkdown(results: BenchResults, chartPath: string, jsonPat
       '',
     );
   }
-  if (s.echo) out.push(...renderEchoCpuSection(s.echo, results.ratios, label));
+  if (s.echo) out.push(...renderEchoCpuSection(s.echo, label));
+  out.push(...renderMissedTargets(results, label));
   if (results.notes.length > 0) {
     out.push('## Notes', '', ...results.notes.map((n) => `- ${n}`), '');
   }

@@ -1,0 +1,125 @@
+import type { EchoRow } from '../scenarios/echo.scenario.js';
+import type { FanoutRow } from '../scenarios/fanout.scenario.js';
+import type { IdleRow } from '../scenarios/idle.scenario.js';
+import { measured, type BenchResults, type RatioCheck } from './bench-results.js';
+import { costOf, echoPeerExplanation } from './cpu-section.js';
+
+type Label = (id: string) => string;
+
+/** The peers of the echo targets, by the name the ratio descriptions end with. */
+const ECHO_PEERS: Readonly<Record<string, string>> = {
+  'Socket.IO': 'socket.io',
+  'NestJS gateway': 'nest-gateway',
+  'raw ws': 'ws-naive',
+};
+
+/** The contender a fan-out ratio compares against, by its description. */
+const FANOUT_PEERS: Readonly<Record<string, string>> = {
+  'vs raw ws frame-once': 'ws-frame-once',
+  'vs raw ws naive': 'ws-naive',
+  'vs Socket.IO': 'socket.io',
+};
+
+const pct = (share: number) => `${Math.round(share * 100)} %`;
+
+function clientsOf(scenario: string): number {
+  return Number(/(\d+) client/.exec(scenario)?.[1] ?? NaN);
+}
+
+function explainEcho(check: RatioCheck, results: BenchResults, label: Label): string | undefined {
+  const clients = clientsOf(check.scenario);
+  const rows = (results.scenarios.echo ?? []).filter(measured<EchoRow>);
+  const row = (id: string) => rows.find((r) => r.contender === id && r.clients === clients);
+  const peerName = Object.keys(ECHO_PEERS).find((name) => check.description.endsWith(name));
+  const forgeRow = row('forge');
+  const forge = forgeRow && costOf(forgeRow);
+  if (!peerName || !forge) return undefined;
+  const peerId = ECHO_PEERS[peerName];
+  const peerRow = row(peerId);
+  const peer = peerRow && costOf(peerRow);
+  if (!peer) return undefined;
+  if (peerId === 'ws-naive') {
+    const spread = Math.max(forgeRow.roundTripSpread ?? NaN, peerRow.roundTripSpread ?? NaN);
+    return (
+      `The profile puts the library's own code at ${forge.frameworkUs.toFixed(1)} µs of its ` +
+      `${forge.totalUs.toFixed(1)} µs per round trip, against ${peer.totalUs.toFixed(1)} µs for ` +
+      `raw \`ws\` in all; the two share every other step (\`ws\` parsing, Node.js streams, the ` +
+      `system calls).` +
+      (Number.isFinite(spread)
+        ? ` Their throughput moved by up to ${pct(spread)} between rounds in this run.`
+        : '')
+    );
+  }
+  const target = check.target;
+  return echoPeerExplanation(forge, peer, target, row('uws'), row('ws-naive'), label);
+}
+
+function explainFanout(check: RatioCheck, results: BenchResults, label: Label): string | undefined {
+  const match = /fan-out, (\d+) clients × (\d+) B/.exec(check.scenario);
+  const peerId = FANOUT_PEERS[check.description];
+  if (!match || !peerId || check.metric !== 'deliveries/s') return undefined;
+  const [clients, bytes] = [Number(match[1]), Number(match[2])];
+  const rows = (results.scenarios.fanout ?? []).filter(measured<FanoutRow>);
+  const row = (id: string) =>
+    rows.find((r) => r.contender === id && r.clients === clients && r.payloadBytes === bytes);
+  const forge = row('forge');
+  const peer = row(peerId);
+  if (!forge || !peer) return undefined;
+  const perCpu = forge.deliveriesPerServerCpuSec / peer.deliveriesPerServerCpuSec;
+  const pace =
+    forge.serverCpuShare < 0.8
+      ? ' The load generator, which shares the two cores and parses every frame with `ws`, set ' +
+        'the pace, not the library.'
+      : '';
+  return (
+    `The library's server was busy ${pct(forge.serverCpuShare)} of the window, the one of ` +
+    `${label(peerId)} ${pct(peer.serverCpuShare)}.${pace} Per server CPU-second the same ` +
+    `comparison gives ${perCpu.toFixed(2)}×.`
+  );
+}
+
+function explainIdle(check: RatioCheck, results: BenchResults): string | undefined {
+  const rows = (results.scenarios.idle ?? []).filter(measured<IdleRow>);
+  const forge = rows.find((r) => r.contender === 'forge');
+  const raw = rows.find((r) => r.contender === 'ws-naive');
+  if (!forge || !raw) return undefined;
+  return (
+    `Per connection the library holds ${forge.heapBytesPerConnection} B of heap against ` +
+    `${raw.heapBytesPerConnection} B for raw \`ws\` (RSS ${forge.rssBytesPerConnection} B against ` +
+    `${raw.rssBytesPerConnection} B). The difference is what a connection of the library carries ` +
+    `beyond the \`ws\` socket: the connection object, its id, the handshake request (path, query, ` +
+    `headers, client address) and its entries in the registry indexes.`
+  );
+}
+
+/**
+ * One line per target that was not met, with what the same run's data says about it: profiles
+ * for echo, the server's CPU share for fan-out rates, the per-connection split for memory.
+ */
+export function renderMissedTargets(results: BenchResults, label: Label): string[] {
+  const missed = results.ratios.filter((r) => r.pass === false);
+  if (missed.length === 0) return [];
+  // Checks with the same explanation (one comparison, two metrics) share one line.
+  const groups = new Map<string, string[]>();
+  for (const check of missed) {
+    const explanation =
+      (check.scenario.startsWith('echo')
+        ? explainEcho(check, results, label)
+        : check.scenario.startsWith('fan-out')
+          ? explainFanout(check, results, label)
+          : check.scenario.startsWith('idle')
+            ? explainIdle(check, results)
+            : undefined) ?? 'No further data in this run.';
+    const key = `${check.scenario}\n${explanation}`;
+    const heads = groups.get(key) ?? [];
+    heads.push(
+      `${check.description}, ${check.metric}: ${check.value}× (target ${check.comparison} ${check.target}×)`,
+    );
+    groups.set(key, heads);
+  }
+  const lines = [...groups].map(([key, heads]) => {
+    const [scenario, explanation] = key.split('\n');
+    return `- **${scenario}** — ${heads.join('; ')}. ${explanation}`;
+  });
+  return ['## Targets not met, and why', '', ...lines, ''];
+}

@@ -1,0 +1,112 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { BenchResults, RatioCheck } from '../../../../bench/report/bench-results.js';
+import { renderMissedTargets } from '../../../../bench/report/missed-targets.js';
+import type { EchoRow } from '../../../../bench/scenarios/echo.scenario.js';
+import type { ContenderId } from '../../../../bench/server/contenders.js';
+
+function echoRow(contender: ContenderId, perCpu: number, rate: number, ownShare: number): EchoRow {
+  return {
+    contender,
+    clients: 100,
+    rounds: 3,
+    roundTrips: rate * 3,
+    roundTripsPerSec: rate,
+    roundTripSpread: 0.05,
+    roundTripsPerServerCpuSec: perCpu,
+    p50Ms: 1,
+    p99Ms: 2,
+    cpu: {
+      sampledMs: 1000,
+      idleMs: 0,
+      frameworkMs: 1000 * ownShare,
+      wsMs: 100 * (1 - ownShare),
+      nodeMs: 200 * (1 - ownShare),
+      nativeMs: 700 * (1 - ownShare),
+      gcMs: 0,
+    },
+  };
+}
+
+function check(scenario: string, description: string, metric: string, value: number): RatioCheck {
+  return { scenario, description, metric, comparison: '>=', target: 2, value, pass: false };
+}
+
+const results = {
+  schema: 1,
+  mode: 'tiny',
+  startedAt: '',
+  durationSeconds: 0,
+  machine: {} as BenchResults['machine'],
+  contenders: { forge: 'forge', 'socket.io': 'Socket.IO', 'ws-naive': 'raw ws' },
+  scenarios: {
+    // 100 µs per round trip, 10 % own code: a floor of 90 µs against Socket.IO's 150 µs.
+    echo: [
+      echoRow('forge', 10_000, 9_000, 0.1),
+      echoRow('socket.io', 6_667, 6_000, 0.3),
+      echoRow('ws-naive', 10_500, 9_500, 0),
+    ],
+    fanout: [
+      {
+        contender: 'forge',
+        clients: 1000,
+        payloadBytes: 60,
+        broadcasts: 1,
+        deliveries: 1,
+        lost: 0,
+        deliveriesPerSec: 250_000,
+        deliveriesPerServerCpuSec: 500_000,
+        serverCpuShare: 0.5,
+        p99Ms: 1,
+      },
+      {
+        contender: 'ws-naive',
+        clients: 1000,
+        payloadBytes: 60,
+        broadcasts: 1,
+        deliveries: 1,
+        lost: 0,
+        deliveriesPerSec: 100_000,
+        deliveriesPerServerCpuSec: 100_000,
+        serverCpuShare: 1,
+        p99Ms: 1,
+      },
+    ],
+  },
+  ratios: [
+    check(
+      'echo, 100 clients',
+      'server CPU per round trip vs Socket.IO',
+      'round trips per server CPU-s',
+      1.5,
+    ),
+    check('echo, 100 clients', 'throughput vs Socket.IO', 'round trips/s', 1.5),
+    { ...check('fan-out, 1000 clients × 60 B', 'vs raw ws naive', 'deliveries/s', 2.5), target: 3 },
+    {
+      ...check('fan-out, 1000 clients × 60 B', 'vs raw ws naive', 'deliveries per server CPU-s', 5),
+      pass: true,
+    },
+  ],
+  notes: [],
+} satisfies BenchResults;
+
+test('missed targets are explained from the same run: the profile bound for echo, the CPU share for fan-out', () => {
+  const lines = renderMissedTargets(results, (id) => results.contenders[id as 'forge'] ?? id);
+  assert.equal(lines[0], '## Targets not met, and why');
+  const bullets = lines.filter((line) => line.startsWith('- '));
+  assert.equal(bullets.length, 2, 'the two echo metrics share one line; met targets have none');
+  const [echo, fanout] = bullets;
+  assert.match(echo, /server CPU per round trip vs Socket\.IO.*; throughput vs Socket\.IO/);
+  assert.match(echo, /100\.0 µs of server CPU per round trip, 10\.0 µs of it in its own code/);
+  assert.match(echo, /at most 1\.67× per CPU-second: the target is out of reach/);
+  assert.match(fanout, /busy 50 % of the window/);
+  assert.match(fanout, /set the pace/);
+  assert.match(fanout, /gives 5\.00×/);
+});
+
+test('nothing is rendered when every target was met', () => {
+  assert.deepEqual(
+    renderMissedTargets({ ...results, ratios: [] }, (id) => id),
+    [],
+  );
+});
