@@ -6,13 +6,21 @@ interface Waiter<T> {
   reject(error: Error): void;
 }
 
+/** A waiting `for await` step: resolved with the iterator result itself (one promise a message). */
+interface IteratorWaiter<T> {
+  resolve(result: IteratorResult<T, undefined>): void;
+  readonly iterator: true;
+}
+
+const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
+
 /**
  * Inbound messages waiting for `readMessage()`, with a byte count so the transport can pause
  * reading (TCP backpressure) instead of buffering without bound.
  */
 export class InboundMessageQueue<T> {
   private items: { value: T; bytes: number }[] = [];
-  private waiters: Waiter<T>[] = [];
+  private waiters: (Waiter<T> | IteratorWaiter<T>)[] = [];
   private closeInfo: CloseInfo | undefined;
   /** Bytes queued. */
   bytes = 0;
@@ -21,7 +29,8 @@ export class InboundMessageQueue<T> {
   push(value: T, bytes: number): void {
     const waiter = this.waiters.shift();
     if (waiter) {
-      waiter.resolve(value);
+      if ('iterator' in waiter) waiter.resolve({ done: false, value });
+      else waiter.resolve(value);
       return;
     }
     this.items.push({ value, bytes });
@@ -39,6 +48,20 @@ export class InboundMessageQueue<T> {
     return new Promise<T>((resolve, reject) => this.waiters.push({ resolve, reject }));
   }
 
+  /**
+   * The next step of a `for await` loop: the next message, or done once closed and drained. The
+   * promise resolves with the iterator result directly (no second promise per message).
+   */
+  nextResult(): Promise<IteratorResult<T, undefined>> {
+    const item = this.items.shift();
+    if (item) {
+      this.bytes -= item.bytes;
+      return Promise.resolve({ done: false, value: item.value });
+    }
+    if (this.closeInfo) return Promise.resolve(DONE);
+    return new Promise((resolve) => this.waiters.push({ resolve, iterator: true }));
+  }
+
   /** Moves every queued message out (for a new Observable subscriber). */
   drain(): T[] {
     const values = this.items.map((item) => item.value);
@@ -52,6 +75,9 @@ export class InboundMessageQueue<T> {
     this.closeInfo = info;
     const waiters = this.waiters;
     this.waiters = [];
-    for (const waiter of waiters) waiter.reject(new ConnectionClosedError(info));
+    for (const waiter of waiters) {
+      if ('iterator' in waiter) waiter.resolve(DONE);
+      else waiter.reject(new ConnectionClosedError(info));
+    }
   }
 }
