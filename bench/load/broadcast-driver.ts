@@ -27,14 +27,18 @@ export class BroadcastDriver {
   private deliveries = 0;
   private deadline = 0;
   private lastDelivery = 0;
-  private readonly histogram = new LatencyHistogram();
   private finish: (() => void) | undefined;
 
+  /**
+   * @param histogram where latencies go; pass one shared histogram to accumulate several phases
+   *   (interleaved rounds) into one distribution.
+   */
   constructor(
     private readonly server: ServerProcess,
     private readonly receivers: number,
     private readonly window: number,
     private readonly size: number,
+    private readonly histogram = new LatencyHistogram(),
   ) {
     this.counts = new Uint32Array(receivers);
   }

@@ -73,8 +73,38 @@ function explainFanout(check: RatioCheck, results: BenchResults, label: Label): 
       : '';
   return (
     `The library's server was busy ${pct(forge.serverCpuShare)} of the window, the one of ` +
-    `${label(peerId)} ${pct(peer.serverCpuShare)}.${pace} Per server CPU-second the same ` +
-    `comparison gives ${perCpu.toFixed(2)}×.`
+    `${label(peerId)} ${pct(peer.serverCpuShare)}.${pace}` +
+    machineBound(forge, peer, label(peerId)) +
+    ` Per server CPU-second the same comparison gives ${perCpu.toFixed(2)}×.`
+  );
+}
+
+/** CPU microseconds per delivery: server and load generator (absent in older results). */
+function costsPerDelivery(row: FanoutRow): { server: number; load: number } | undefined {
+  if (row.loadCpuShare === undefined || row.deliveriesPerSec <= 0) return undefined;
+  return {
+    server: (row.serverCpuShare / row.deliveriesPerSec) * 1e6,
+    load: (row.loadCpuShare / row.deliveriesPerSec) * 1e6,
+  };
+}
+
+/**
+ * What two cores shared by the server and the load generator allow: each delivery costs the sum
+ * of both processes' CPU, so even a load generator spread over both cores could not push the
+ * library past 2 ÷ that sum.
+ */
+function machineBound(forge: FanoutRow, peer: FanoutRow, peerLabel: string): string {
+  const own = costsPerDelivery(forge);
+  const other = costsPerDelivery(peer);
+  if (!own || !other) return '';
+  const ceiling = 2 / ((own.server + own.load) / 1e6);
+  return (
+    ` Per delivery the library's server spent ${own.server.toFixed(2)} µs of CPU and the load ` +
+    `generator ${own.load.toFixed(2)} µs (${peerLabel}: ${other.server.toFixed(2)} µs and ` +
+    `${other.load.toFixed(2)} µs). Two cores shared by both processes cap the library at ` +
+    `${Math.round(ceiling).toLocaleString('en-US')} deliveries/s, ` +
+    `${(ceiling / peer.deliveriesPerSec).toFixed(2)}× ${peerLabel}'s measured rate, however ` +
+    `the load were spread.`
   );
 }
 

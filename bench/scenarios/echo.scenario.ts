@@ -3,8 +3,11 @@ import type { ServerProcess } from '../load/server-process.js';
 import type { CpuBreakdown } from '../report/cpu-breakdown.js';
 import { CONTENDERS, type ContenderId } from '../server/contenders.js';
 import {
+  median,
   pick,
+  rotated,
   round,
+  spreadOf,
   startServer,
   type FailedRow,
   type ScenarioContext,
@@ -49,13 +52,6 @@ const ECHO_CONTENDERS: readonly ContenderId[] = [
   'nest-gateway',
   'uws',
 ];
-/** Medians of the per-round rates: robust to a neighbour's burst during one round. */
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
 function summarize(session: EchoSession, windows: readonly EchoWindow[], cpu?: CpuBreakdown) {
   const rates = windows.map((w) => w.roundTrips / w.seconds);
   const perCpu = windows.map((w) => w.roundTrips / Math.max(w.serverCpuSeconds, 1e-3));
@@ -67,7 +63,7 @@ function summarize(session: EchoSession, windows: readonly EchoWindow[], cpu?: C
     rounds: windows.length,
     roundTrips: windows.reduce((sum, w) => sum + w.roundTrips, 0),
     roundTripsPerSec: Math.round(rate),
-    roundTripSpread: round((Math.max(...rates) - Math.min(...rates)) / Math.max(rate, 1), 2),
+    roundTripSpread: spreadOf(rates),
     roundTripsPerServerCpuSec: Math.round(median(perCpu)),
     p50Ms: round(latency.p50Ms, 3),
     p99Ms: round(latency.p99Ms, 3),
@@ -114,7 +110,7 @@ export async function runEcho(context: ScenarioContext): Promise<(EchoRow | Fail
         }
       }
       for (let round = 0; round < echoRounds; round++) {
-        for (const [session, list] of windows) {
+        for (const [session, list] of rotated(windows, round)) {
           try {
             list.push(await session.window(echoRoundSeconds * 1000));
           } catch (error) {

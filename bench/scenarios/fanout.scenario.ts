@@ -22,6 +22,12 @@ export interface FanoutRow {
   readonly deliveriesPerSec: number;
   readonly deliveriesPerServerCpuSec: number;
   readonly serverCpuShare: number;
+  /**
+   * Share of one core the load generator (this process: every client socket, every frame parsed)
+   * used during the window. Near 1, it and not the server sets the pace. Absent in results
+   * recorded before it was measured.
+   */
+  readonly loadCpuShare?: number;
   readonly p99Ms: number;
 }
 
@@ -59,7 +65,9 @@ export async function runFanout(context: ScenarioContext): Promise<(FanoutRow | 
             await driver.run(Math.min(1000, context.sizes.windowSeconds * 250));
             driver = new BroadcastDriver(server, clients, context.sizes.broadcastWindow, size);
             const before = await server.usage();
+            const loadBefore = process.cpuUsage();
             const outcome = await driver.run(context.sizes.windowSeconds * 1000);
+            const load = process.cpuUsage(loadBefore);
             const after = await server.usage();
             const cpu = cpuSeconds(before, after);
             const row: FanoutRow = {
@@ -72,6 +80,7 @@ export async function runFanout(context: ScenarioContext): Promise<(FanoutRow | 
               deliveriesPerSec: Math.round(outcome.deliveries / outcome.elapsed),
               deliveriesPerServerCpuSec: Math.round(outcome.deliveries / Math.max(cpu, 1e-3)),
               serverCpuShare: round(cpu / outcome.elapsed),
+              loadCpuShare: round((load.user + load.system) / 1e6 / outcome.elapsed),
               p99Ms: round(outcome.latency.p99Ms, 3),
             };
             context.log(

@@ -24,6 +24,29 @@ export function cpuSeconds(before: { cpuMicros: number }, after: { cpuMicros: nu
   return (after.cpuMicros - before.cpuMicros) / 1e6;
 }
 
+/** The median (robust to a neighbour's burst during one round of an interleaved scenario). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** (Highest − lowest) ÷ median: how much the machine moved between the rounds of a run. */
+export function spreadOf(values: readonly number[]): number {
+  return round((Math.max(...values) - Math.min(...values)) / Math.max(median(values), 1), 2);
+}
+
+/**
+ * The items in the order of round `round`: rotated by one each round, so that no contender is
+ * always the first (or the last) to run within a round.
+ */
+export function rotated<T>(items: Iterable<T>, round: number): T[] {
+  const list = [...items];
+  if (list.length === 0) return list;
+  const start = round % list.length;
+  return [...list.slice(start), ...list.slice(0, start)];
+}
+
 /** Rounds to `digits` significant decimals for the JSON. */
 export function round(value: number, digits = 2): number {
   const f = 10 ** digits;

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import type { HandshakeRequest } from '../interfaces/connection.interface.js';
 
 /** The query of a request target without one (shared, frozen). */
@@ -52,6 +53,19 @@ function keptHeaders(
 }
 
 /**
+ * The peer address of a socket, without leaving Node's cached peer-name record on it: a
+ * streaming socket lives for hours and would carry that object for nothing, since the address
+ * is kept in the handshake request. A later `remoteAddress` read asks the OS again while the
+ * socket is open.
+ */
+export function peerAddressOf(socket: Socket): string {
+  const address = socket.remoteAddress ?? '';
+  const cache = socket as unknown as { _peername?: unknown };
+  if (cache._peername !== undefined) cache._peername = undefined;
+  return address;
+}
+
+/**
  * A plain, compact handshake request built from a Node request (nothing retains the socket).
  * `omitHeaders` names headers to leave out (the upgrade mechanics of a WebSocket handshake).
  */
@@ -69,7 +83,7 @@ export function handshakeRequestFromIncoming(
     headers: keptHeaders(req.headers, omitHeaders),
     query,
     params,
-    ip: req.socket.remoteAddress ?? '',
+    ip: peerAddressOf(req.socket),
   };
 }
 

@@ -2,7 +2,10 @@ import { encodeFrame } from '../client/message-framing.js';
 import type { WireMessage } from '../interfaces/streaming-adapter.interface.js';
 import { StreamEvent } from './stream-event.js';
 import { encodeSseData } from '../transports/sse/sse-encoder.js';
-import { frameWebSocketMessage } from '../transports/websocket/web-socket-frame.js';
+import {
+  frameWebSocketMessage,
+  frameWebSocketText,
+} from '../transports/websocket/web-socket-frame.js';
 
 /**
  * A message encoded once for all recipients: JSON serialization, the WebSocket frame, the SSE
@@ -83,7 +86,11 @@ export class OutboundMessage {
   /** The unmasked server WebSocket frame (header and payload in one buffer), computed once. */
   webSocketFrame(): Buffer {
     if (!this.cachedWebSocketFrame) {
-      this.cachedWebSocketFrame = frameWebSocketMessage(this.bytes, this.binary);
+      // Text not yet encoded for another transport is encoded straight into the frame.
+      this.cachedWebSocketFrame =
+        this.textValue !== undefined && this.cachedBytes === undefined
+          ? frameWebSocketText(this.textValue)
+          : frameWebSocketMessage(this.bytes, this.binary);
     }
     return this.cachedWebSocketFrame;
   }

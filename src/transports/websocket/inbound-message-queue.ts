@@ -1,16 +1,17 @@
 import { ConnectionClosedError } from '../../errors/connection-closed.error.js';
 import type { CloseInfo } from '../../interfaces/connection.interface.js';
 
+/** A waiting `readMessage()`: resolved with the message, rejected once the connection closed. */
 interface Waiter<T> {
   resolve(value: T): void;
   reject(error: Error): void;
 }
 
-/** A waiting `for await` step: resolved with the iterator result itself (one promise a message). */
-interface IteratorWaiter<T> {
-  resolve(result: IteratorResult<T, undefined>): void;
-  readonly iterator: true;
-}
+/**
+ * A waiting `for await` step: the promise's own resolve function, resolved with the iterator
+ * result itself (no wrapper object, one promise a message).
+ */
+type IteratorWaiter<T> = (result: IteratorResult<T, undefined>) => void;
 
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
@@ -29,7 +30,7 @@ export class InboundMessageQueue<T> {
   push(value: T, bytes: number): void {
     const waiter = this.waiters.shift();
     if (waiter) {
-      if ('iterator' in waiter) waiter.resolve({ done: false, value });
+      if (typeof waiter === 'function') waiter({ done: false, value });
       else waiter.resolve(value);
       return;
     }
@@ -59,7 +60,7 @@ export class InboundMessageQueue<T> {
       return Promise.resolve({ done: false, value: item.value });
     }
     if (this.closeInfo) return Promise.resolve(DONE);
-    return new Promise((resolve) => this.waiters.push({ resolve, iterator: true }));
+    return new Promise((resolve) => this.waiters.push(resolve));
   }
 
   /** Moves every queued message out (for a new Observable subscriber). */
@@ -76,7 +77,7 @@ export class InboundMessageQueue<T> {
     const waiters = this.waiters;
     this.waiters = [];
     for (const waiter of waiters) {
-      if ('iterator' in waiter) waiter.resolve(DONE);
+      if (typeof waiter === 'function') waiter(DONE);
       else waiter.reject(new ConnectionClosedError(info));
     }
   }

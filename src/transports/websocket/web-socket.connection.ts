@@ -1,6 +1,6 @@
 import { Observable, type Subscriber } from 'rxjs';
 import type { Socket } from 'node:net';
-import { BaseConnection, type ConnectionInit } from '../../core/base-connection.js';
+import { BaseConnection, SENT, type ConnectionInit } from '../../core/base-connection.js';
 import { OutboundMessage } from '../../core/outbound-message.js';
 import type { OutboundChunk } from '../../core/outbound-queue.js';
 import { uncorkAtEndOfTick, type TickCorkable } from '../../core/tick-corker.js';
@@ -60,7 +60,6 @@ export class WebSocketConnectionImpl
   implements WebSocketConnection, TickCorkable, HeartbeatMember, WebSocketEventSink
 {
   declare readonly protocol: 'websocket';
-  private readonly socket: Socket;
   private inboundQueue: InboundMessageQueue<WebSocketMessage> | undefined;
   private observers: Set<Subscriber<WebSocketMessage>> | undefined;
   /** Flag bits: COMPRESSED, CORKED, DRAIN_WATCHED, PAUSED, CLOSED_BY_SERVER. */
@@ -78,10 +77,14 @@ export class WebSocketConnectionImpl
     private readonly limits: WebSocketConnectionLimits,
   ) {
     super(init);
-    this.socket = (ws as unknown as { _socket: Socket })._socket;
     if (ws.extensions.includes('permessage-deflate')) this.state |= COMPRESSED;
     ws.sink = this;
     if (limits.heartbeat) this.aliveTick = limits.heartbeat.ticks;
+  }
+
+  /** The TCP socket under `ws` (read through it rather than kept in a field of its own). */
+  private get socket(): Socket {
+    return (this.ws as unknown as { _socket: Socket })._socket;
   }
 
   /** Whether permessage-deflate was negotiated (writes then go through `ws`). */
@@ -154,7 +157,7 @@ export class WebSocketConnectionImpl
             typeof data === 'string' ? data : Buffer.from(data).toString('utf8'),
           );
     this.deliver(message);
-    return Promise.resolve();
+    return SENT;
   }
 
   sendJSON(value: unknown): Promise<void> {

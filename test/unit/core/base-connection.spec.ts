@@ -131,6 +131,17 @@ describe('BaseConnection outbound buffer', () => {
     assert.match(new MemoryConnection().id, /^[0-9a-f-]{36}$/);
   });
 
+  test('openedAt is the opening time in epoch milliseconds, stable across reads', async () => {
+    const before = Date.now();
+    const conn = new MemoryConnection();
+    const after = Date.now();
+    assert.ok(conn.openedAt >= before && conn.openedAt <= after, `${conn.openedAt} in range`);
+    assert.ok(Number.isInteger(conn.openedAt));
+    await delay(5);
+    assert.equal(conn.openedAt, conn.openedAt);
+    assert.ok(conn.openedAt <= after, 'does not follow the clock');
+  });
+
   test('derives userId and user_id from the guard-provided user', () => {
     assert.equal(new MemoryConnection({ user: { sub: 'u1' } }).userId, 'u1');
     assert.equal(new MemoryConnection({ user: { id: 7 } }).get('user_id'), '7');

@@ -57,6 +57,7 @@ const results = {
         deliveriesPerSec: 250_000,
         deliveriesPerServerCpuSec: 500_000,
         serverCpuShare: 0.5,
+        loadCpuShare: 1,
         p99Ms: 1,
       },
       {
@@ -69,6 +70,7 @@ const results = {
         deliveriesPerSec: 100_000,
         deliveriesPerServerCpuSec: 100_000,
         serverCpuShare: 1,
+        loadCpuShare: 1,
         p99Ms: 1,
       },
     ],
@@ -102,6 +104,9 @@ test('missed targets are explained from the same run: the profile bound for echo
   assert.match(fanout, /busy 50 % of the window/);
   assert.match(fanout, /set the pace/);
   assert.match(fanout, /gives 5\.00×/);
+  // 2 µs + 4 µs per delivery for the library: two cores allow 333,333/s, 3.33× the peer's rate.
+  assert.match(fanout, /server spent 2\.00 µs of CPU and the load generator 4\.00 µs/);
+  assert.match(fanout, /cap the library at 333,333 deliveries\/s, 3\.33× raw ws's measured rate/);
 });
 
 test('nothing is rendered when every target was met', () => {
