@@ -2,9 +2,17 @@
 export interface BenchSizes {
   /** Seconds each measured window lasts. */
   readonly windowSeconds: number;
+  /**
+   * Seconds of unrecorded load before a contender's first measured window, so that its JIT has
+   * optimized the hot path (frameworks need longer than raw sockets).
+   */
+  readonly warmupSeconds: number;
   /** Client counts for the echo round-trip scenario. */
   readonly echoClients: readonly number[];
-  /** Echo windows per contender, interleaved across contenders. */
+  /**
+   * Windows per contender, interleaved across contenders: in echo, and in SSE fan-out (which
+   * splits `windowSeconds` over them).
+   */
   readonly echoRounds: number;
   /** Seconds of one echo window. */
   readonly echoRoundSeconds: number;
@@ -36,6 +44,7 @@ export type BenchMode = 'tiny' | 'quick' | 'full';
 const SIZES: Record<BenchMode, BenchSizes> = {
   tiny: {
     windowSeconds: 0.3,
+    warmupSeconds: 0.1,
     echoClients: [1, 4],
     echoRounds: 1,
     echoRoundSeconds: 0.3,
@@ -52,9 +61,10 @@ const SIZES: Record<BenchMode, BenchSizes> = {
   },
   quick: {
     windowSeconds: 1,
+    warmupSeconds: 1,
     echoClients: [1, 100],
-    echoRounds: 2,
-    echoRoundSeconds: 0.6,
+    echoRounds: 3,
+    echoRoundSeconds: 0.4,
     fanoutClients: [500],
     fanoutPayloads: [60, 1024],
     idleConnections: 500,
@@ -68,9 +78,10 @@ const SIZES: Record<BenchMode, BenchSizes> = {
   },
   full: {
     windowSeconds: 6,
+    warmupSeconds: 1.5,
     echoClients: [1, 100],
-    echoRounds: 5,
-    echoRoundSeconds: 2,
+    echoRounds: 10,
+    echoRoundSeconds: 1,
     fanoutClients: [1000, 5000],
     fanoutPayloads: [60, 1024],
     idleConnections: 5000,

@@ -25,6 +25,51 @@ function ratio(a: number | undefined, b: number | undefined): number | undefined
   return a === undefined || b === undefined || b === 0 ? undefined : a / b;
 }
 
+/** Rows of an interleaved scenario: one rate per round, rounds in the same order for all. */
+interface Rounds {
+  readonly roundRates?: readonly number[];
+  readonly roundRatesPerCpu?: readonly number[];
+}
+
+/**
+ * The median of the round-by-round ratios of two interleaved rows. Round n of both ran back to
+ * back, so a slow minute of the machine slows both sides of each ratio alike; `undefined` when
+ * the rows carry no comparable rounds (then the ratio of the medians is used).
+ */
+function pairedRatio(
+  a: readonly number[] | undefined,
+  b: readonly number[] | undefined,
+): number | undefined {
+  if (!a || !b || a.length === 0 || a.length !== b.length) return undefined;
+  const ratios: number[] = [];
+  for (let i = 0; i < a.length; i++) if (b[i] > 0) ratios.push(a[i] / b[i]);
+  if (ratios.length === 0) return undefined;
+  ratios.sort((x, y) => x - y);
+  const mid = Math.floor(ratios.length / 2);
+  return ratios.length % 2 === 1 ? ratios[mid] : (ratios[mid - 1] + ratios[mid]) / 2;
+}
+
+/** Throughput ratio of two interleaved rows: paired by round when possible. */
+function rateRatio(
+  a: (Rounds & { rate: number }) | undefined,
+  b: (Rounds & { rate: number }) | undefined,
+  perCpu: boolean,
+): number | undefined {
+  const paired = perCpu
+    ? pairedRatio(a?.roundRatesPerCpu, b?.roundRatesPerCpu)
+    : pairedRatio(a?.roundRates, b?.roundRates);
+  return paired ?? ratio(a?.rate, b?.rate);
+}
+
+const echoRate = (row: EchoRow | undefined, perCpu: boolean) =>
+  row && {
+    ...row,
+    rate: perCpu ? row.roundTripsPerServerCpuSec : row.roundTripsPerSec,
+  };
+
+const sseRate = (row: SseRow | undefined, perCpu: boolean) =>
+  row && { ...row, rate: perCpu ? row.eventsPerServerCpuSec : row.eventsPerSec };
+
 /** The issue's targets, each as a ratio of two contenders measured in the same run. */
 export function computeRatios(scenarios: Scenarios): RatioCheck[] {
   const out: RatioCheck[] = [];
@@ -33,15 +78,10 @@ export function computeRatios(scenarios: Scenarios): RatioCheck[] {
     const of = (id: string) => echo.find((r) => r.contender === id && r.clients === clients);
     const forge = of('forge');
     const label = `echo, ${clients} client${clients === 1 ? '' : 's'}`;
+    const vs = (id: string, perCpu: boolean) =>
+      rateRatio(echoRate(forge, perCpu), echoRate(of(id), perCpu), perCpu);
     out.push(
-      check(
-        label,
-        'throughput vs raw ws',
-        'round trips/s',
-        '>=',
-        0.9,
-        ratio(forge?.roundTripsPerSec, of('ws-naive')?.roundTripsPerSec),
-      ),
+      check(label, 'throughput vs raw ws', 'round trips/s', '>=', 0.9, vs('ws-naive', false)),
       check(
         label,
         'p99 vs raw ws',
@@ -56,7 +96,7 @@ export function computeRatios(scenarios: Scenarios): RatioCheck[] {
         'round trips per server CPU-s',
         '>=',
         0.9,
-        ratio(forge?.roundTripsPerServerCpuSec, of('ws-naive')?.roundTripsPerServerCpuSec),
+        vs('ws-naive', true),
       ),
       check(
         label,
@@ -64,7 +104,7 @@ export function computeRatios(scenarios: Scenarios): RatioCheck[] {
         'round trips per server CPU-s',
         '>=',
         1.5,
-        ratio(forge?.roundTripsPerServerCpuSec, of('nest-gateway')?.roundTripsPerServerCpuSec),
+        vs('nest-gateway', true),
       ),
       check(
         label,
@@ -72,7 +112,7 @@ export function computeRatios(scenarios: Scenarios): RatioCheck[] {
         'round trips per server CPU-s',
         '>=',
         2,
-        ratio(forge?.roundTripsPerServerCpuSec, of('socket.io')?.roundTripsPerServerCpuSec),
+        vs('socket.io', true),
       ),
       check(
         label,
@@ -80,16 +120,9 @@ export function computeRatios(scenarios: Scenarios): RatioCheck[] {
         'round trips/s',
         '>=',
         1.5,
-        ratio(forge?.roundTripsPerSec, of('nest-gateway')?.roundTripsPerSec),
+        vs('nest-gateway', false),
       ),
-      check(
-        label,
-        'throughput vs Socket.IO',
-        'round trips/s',
-        '>=',
-        2,
-        ratio(forge?.roundTripsPerSec, of('socket.io')?.roundTripsPerSec),
-      ),
+      check(label, 'throughput vs Socket.IO', 'round trips/s', '>=', 2, vs('socket.io', false)),
     );
   }
   const fan = (scenarios.fanout ?? []).filter(measured<FanoutRow>);
@@ -158,27 +191,15 @@ export function computeRatios(scenarios: Scenarios): RatioCheck[] {
   const sseOf = (id: string) => sse.find((r) => r.contender === id);
   if (sse.length > 0) {
     const label = `SSE fan-out, ${sse[0].clients} clients`;
-    for (const [metric, key] of [
-      ['events per server CPU-s', 'eventsPerServerCpuSec'],
-      ['events/s', 'eventsPerSec'],
+    const vs = (id: string, perCpu: boolean) =>
+      rateRatio(sseRate(sseOf('forge'), perCpu), sseRate(sseOf(id), perCpu), perCpu);
+    for (const [metric, perCpu] of [
+      ['events per server CPU-s', true],
+      ['events/s', false],
     ] as const) {
       out.push(
-        check(
-          label,
-          'vs node:http res.write',
-          metric,
-          '>=',
-          0.9,
-          ratio(sseOf('forge')?.[key], sseOf('http-sse')?.[key]),
-        ),
-        check(
-          label,
-          'vs NestJS @Sse()',
-          metric,
-          '>=',
-          2,
-          ratio(sseOf('forge')?.[key], sseOf('nest-sse')?.[key]),
-        ),
+        check(label, 'vs node:http res.write', metric, '>=', 0.9, vs('http-sse', perCpu)),
+        check(label, 'vs NestJS @Sse()', metric, '>=', 2, vs('nest-sse', perCpu)),
       );
     }
   }

@@ -26,6 +26,12 @@ export interface EchoRow {
   readonly roundTripSpread: number;
   /** Median over the rounds. */
   readonly roundTripsPerServerCpuSec: number;
+  /**
+   * Each round's round trips/s and round trips per server CPU-second, in round order. Round n of
+   * every contender ran within the same minute, so ratios are taken round by round (paired).
+   */
+  readonly roundRates?: readonly number[];
+  readonly roundRatesPerCpu?: readonly number[];
   readonly p50Ms: number;
   readonly p99Ms: number;
   /**
@@ -65,6 +71,8 @@ function summarize(session: EchoSession, windows: readonly EchoWindow[], cpu?: C
     roundTripsPerSec: Math.round(rate),
     roundTripSpread: spreadOf(rates),
     roundTripsPerServerCpuSec: Math.round(median(perCpu)),
+    roundRates: rates.map(Math.round),
+    roundRatesPerCpu: perCpu.map(Math.round),
     p50Ms: round(latency.p50Ms, 3),
     p99Ms: round(latency.p99Ms, 3),
     cpu,
@@ -99,7 +107,7 @@ export async function runEcho(context: ScenarioContext): Promise<(EchoRow | Fail
           const session = new EchoSession(contender, server, clients);
           sessions.push(session);
           await session.open();
-          await session.load(Math.min(1000, echoRoundSeconds * 500));
+          await session.load(context.sizes.warmupSeconds * 1000);
           windows.set(session, []);
         } catch (error) {
           if (server && !sessions.some((s) => s.server === server)) await server.stop();

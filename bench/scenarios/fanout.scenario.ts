@@ -62,7 +62,7 @@ export async function runFanout(context: ScenarioContext): Promise<(FanoutRow | 
         try {
           for (const size of context.sizes.fanoutPayloads) {
             driver = new BroadcastDriver(server, clients, context.sizes.broadcastWindow, size);
-            await driver.run(Math.min(1000, context.sizes.windowSeconds * 250));
+            await driver.run(context.sizes.warmupSeconds * 1000);
             driver = new BroadcastDriver(server, clients, context.sizes.broadcastWindow, size);
             const before = await server.usage();
             const loadBefore = process.cpuUsage();

@@ -76,7 +76,7 @@ export async function runHandshake(
       let connections = 0;
       let failures = 0;
       let recording = false;
-      let deadline = performance.now() + Math.min(1000, context.sizes.windowSeconds * 250);
+      let deadline = performance.now() + context.sizes.warmupSeconds * 1000;
       const loop = async () => {
         while (performance.now() < deadline) {
           const start = performance.now();

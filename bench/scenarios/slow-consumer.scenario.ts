@@ -55,7 +55,7 @@ export async function runSlowConsumer(
       let slow: BenchSocket | undefined;
       try {
         driver = new BroadcastDriver(server, clients, context.sizes.broadcastWindow, SLOW_PAYLOAD);
-        await driver.run(Math.min(1000, context.sizes.windowSeconds * 250));
+        await driver.run(context.sizes.warmupSeconds * 1000);
         driver = new BroadcastDriver(server, clients, context.sizes.broadcastWindow, SLOW_PAYLOAD);
         const baseline = await driver.run(window);
 

@@ -31,6 +31,9 @@ export interface SseRow {
   readonly eventsSpread: number;
   /** Median over the rounds. */
   readonly eventsPerServerCpuSec: number;
+  /** Each round's events/s and events per server CPU-second, in round order (paired ratios). */
+  readonly roundRates?: readonly number[];
+  readonly roundRatesPerCpu?: readonly number[];
   readonly p99Ms: number;
 }
 
@@ -110,6 +113,8 @@ function summarize(session: SseSession, clients: number): SseRow {
     eventsPerSec: Math.round(median(rates)),
     eventsSpread: spreadOf(rates),
     eventsPerServerCpuSec: Math.round(median(perCpu)),
+    roundRates: rates.map(Math.round),
+    roundRatesPerCpu: perCpu.map(Math.round),
     p99Ms: round(session.histogram.summary().p99Ms, 3),
   };
 }
@@ -129,7 +134,7 @@ export async function runSseFanout(context: ScenarioContext): Promise<(SseRow | 
         const session = await openSession(context, contender);
         sessions.push(session);
         await sleep(100);
-        await drive(context, session, Math.min(1000, windowSeconds * 250), false);
+        await drive(context, session, context.sizes.warmupSeconds * 1000, false);
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         context.log(`  sse ${CONTENDERS[contender].label}: failed (${message})`);
