@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { BenchResults, RatioCheck } from '../../../../bench/report/bench-results.js';
 import { renderMissedTargets } from '../../../../bench/report/missed-targets.js';
 import type { EchoRow } from '../../../../bench/scenarios/echo.scenario.js';
+import type { SseRow } from '../../../../bench/scenarios/sse-fanout.scenario.js';
 import type { ContenderId } from '../../../../bench/server/contenders.js';
 
 function echoRow(contender: ContenderId, perCpu: number, rate: number, ownShare: number): EchoRow {
@@ -114,4 +115,40 @@ test('nothing is rendered when every target was met', () => {
     renderMissedTargets({ ...results, ratios: [] }, (id) => id),
     [],
   );
+});
+
+test('a missed SSE ratio is explained by its round-by-round spread', () => {
+  const sseRow = (contender: ContenderId, perCpu: number[]): SseRow => ({
+    contender,
+    clients: 10,
+    payloadBytes: 60,
+    rounds: perCpu.length,
+    events: 1,
+    lost: 0,
+    eventsPerSec: 1,
+    eventsSpread: 0,
+    eventsPerServerCpuSec: 1,
+    p99Ms: 1,
+    roundRates: perCpu,
+    roundRatesPerCpu: perCpu,
+  });
+  const sse = {
+    ...results,
+    scenarios: {
+      sse: [sseRow('forge', [80, 100, 60, 95]), sseRow('http-sse', [100, 100, 100, 100])],
+    },
+    ratios: [
+      {
+        ...check(
+          'SSE fan-out, 10 clients',
+          'vs node:http res.write',
+          'events per server CPU-s',
+          0.88,
+        ),
+        target: 0.9,
+      },
+    ],
+  } satisfies BenchResults;
+  const [line] = renderMissedTargets(sse, (id) => id).filter((l) => l.startsWith('- '));
+  assert.match(line, /ranged from 0\.60× to 1\.00×, and met the target in 2 of 4 rounds/);
 });
