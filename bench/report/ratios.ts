@@ -3,6 +3,7 @@ import type { FanoutRow } from '../scenarios/fanout.scenario.js';
 import type { IdleRow } from '../scenarios/idle.scenario.js';
 import type { SseRow } from '../scenarios/sse-fanout.scenario.js';
 import type { SlowConsumerRow } from '../scenarios/slow-consumer.scenario.js';
+import { median } from '../scenarios/scenario-context.js';
 import { measured, type BenchResults, type RatioCheck } from './bench-results.js';
 
 type Scenarios = BenchResults['scenarios'];
@@ -25,50 +26,36 @@ function ratio(a: number | undefined, b: number | undefined): number | undefined
   return a === undefined || b === undefined || b === 0 ? undefined : a / b;
 }
 
-/** Rows of an interleaved scenario: one rate per round, rounds in the same order for all. */
-interface Rounds {
-  readonly roundRates?: readonly number[];
-  readonly roundRatesPerCpu?: readonly number[];
+/** One side of an interleaved comparison: its median rate and, when recorded, each round's. */
+interface Rated {
+  readonly rate: number;
+  readonly rounds: readonly number[] | undefined;
 }
 
 /**
- * The median of the round-by-round ratios of two interleaved rows. Round n of both ran back to
- * back, so a slow minute of the machine slows both sides of each ratio alike; `undefined` when
- * the rows carry no comparable rounds (then the ratio of the medians is used).
+ * Throughput ratio of two interleaved rows: the median of the round-by-round ratios (round n of
+ * both ran back to back, so a slow minute of the machine slows both sides alike), or the ratio of
+ * the medians when the rows carry no comparable rounds.
  */
-function pairedRatio(
-  a: readonly number[] | undefined,
-  b: readonly number[] | undefined,
-): number | undefined {
-  if (!a || !b || a.length === 0 || a.length !== b.length) return undefined;
-  const ratios: number[] = [];
-  for (let i = 0; i < a.length; i++) if (b[i] > 0) ratios.push(a[i] / b[i]);
-  if (ratios.length === 0) return undefined;
-  ratios.sort((x, y) => x - y);
-  const mid = Math.floor(ratios.length / 2);
-  return ratios.length % 2 === 1 ? ratios[mid] : (ratios[mid - 1] + ratios[mid]) / 2;
+function rateRatio(a: Rated | undefined, b: Rated | undefined): number | undefined {
+  const [x, y] = [a?.rounds, b?.rounds];
+  if (x && y && x.length > 0 && x.length === y.length && y.every((v) => v > 0)) {
+    return median(x.map((v, i) => v / y[i]));
+  }
+  return ratio(a?.rate, b?.rate);
 }
 
-/** Throughput ratio of two interleaved rows: paired by round when possible. */
-function rateRatio(
-  a: (Rounds & { rate: number }) | undefined,
-  b: (Rounds & { rate: number }) | undefined,
-  perCpu: boolean,
-): number | undefined {
-  const paired = perCpu
-    ? pairedRatio(a?.roundRatesPerCpu, b?.roundRatesPerCpu)
-    : pairedRatio(a?.roundRates, b?.roundRates);
-  return paired ?? ratio(a?.rate, b?.rate);
-}
-
-const echoRate = (row: EchoRow | undefined, perCpu: boolean) =>
+const echoRate = (row: EchoRow | undefined, perCpu: boolean): Rated | undefined =>
   row && {
-    ...row,
     rate: perCpu ? row.roundTripsPerServerCpuSec : row.roundTripsPerSec,
+    rounds: perCpu ? row.roundRatesPerCpu : row.roundRates,
   };
 
-const sseRate = (row: SseRow | undefined, perCpu: boolean) =>
-  row && { ...row, rate: perCpu ? row.eventsPerServerCpuSec : row.eventsPerSec };
+const sseRate = (row: SseRow | undefined, perCpu: boolean): Rated | undefined =>
+  row && {
+    rate: perCpu ? row.eventsPerServerCpuSec : row.eventsPerSec,
+    rounds: perCpu ? row.roundRatesPerCpu : row.roundRates,
+  };
 
 /** The issue's targets, each as a ratio of two contenders measured in the same run. */
 export function computeRatios(scenarios: Scenarios): RatioCheck[] {
@@ -79,7 +66,7 @@ export function computeRatios(scenarios: Scenarios): RatioCheck[] {
     const forge = of('forge');
     const label = `echo, ${clients} client${clients === 1 ? '' : 's'}`;
     const vs = (id: string, perCpu: boolean) =>
-      rateRatio(echoRate(forge, perCpu), echoRate(of(id), perCpu), perCpu);
+      rateRatio(echoRate(forge, perCpu), echoRate(of(id), perCpu));
     out.push(
       check(label, 'throughput vs raw ws', 'round trips/s', '>=', 0.9, vs('ws-naive', false)),
       check(
@@ -192,7 +179,7 @@ export function computeRatios(scenarios: Scenarios): RatioCheck[] {
   if (sse.length > 0) {
     const label = `SSE fan-out, ${sse[0].clients} clients`;
     const vs = (id: string, perCpu: boolean) =>
-      rateRatio(sseRate(sseOf('forge'), perCpu), sseRate(sseOf(id), perCpu), perCpu);
+      rateRatio(sseRate(sseOf('forge'), perCpu), sseRate(sseOf(id), perCpu));
     for (const [metric, perCpu] of [
       ['events per server CPU-s', true],
       ['events/s', false],
