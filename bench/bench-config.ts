@@ -28,8 +28,14 @@ export interface BenchSizes {
   readonly handshakeConcurrency: number;
   /** Healthy clients in the slow-consumer scenario. */
   readonly slowConsumerClients: number;
-  /** Broadcasts kept in flight (not yet received by every client). */
+  /** Broadcasts kept in flight (not yet received by every client): SSE and slow consumer. */
   readonly broadcastWindow: number;
+  /**
+   * In-flight depths WebSocket fan-out measures every contender at; each contender's best counts.
+   * A shallow pipeline measures round-trip waits more than the server's capacity, while a deep
+   * one queues in a server that is already saturated; no one depth is right for every server.
+   */
+  readonly fanoutWindows: readonly number[];
   /** Client counts for the WebTransport-versus-WebSocket echo. */
   readonly webTransportClients: readonly number[];
   /** Also measure the library on Fastify (echo and set-up). */
@@ -55,6 +61,7 @@ const SIZES: Record<BenchMode, BenchSizes> = {
     handshakeConcurrency: 2,
     slowConsumerClients: 10,
     broadcastWindow: 4,
+    fanoutWindows: [4, 16],
     webTransportClients: [1],
     fastify: false,
     profileSeconds: 0.2,
@@ -72,6 +79,7 @@ const SIZES: Record<BenchMode, BenchSizes> = {
     handshakeConcurrency: 16,
     slowConsumerClients: 200,
     broadcastWindow: 8,
+    fanoutWindows: [8, 32],
     webTransportClients: [1, 10],
     fastify: false,
     profileSeconds: 1,
@@ -89,6 +97,7 @@ const SIZES: Record<BenchMode, BenchSizes> = {
     handshakeConcurrency: 32,
     slowConsumerClients: 1000,
     broadcastWindow: 8,
+    fanoutWindows: [8, 32],
     webTransportClients: [1, 100],
     fastify: true,
     profileSeconds: 2,

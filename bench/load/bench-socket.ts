@@ -133,5 +133,7 @@ export async function closeSockets(sockets: readonly BenchSocket[]): Promise<voi
       }),
   );
   for (const s of sockets) s.terminate();
-  await Promise.race([Promise.all(closed), new Promise((r) => setTimeout(r, 5000))]);
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([Promise.all(closed), new Promise((r) => (timer = setTimeout(r, 5000)))]);
+  clearTimeout(timer);
 }

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { LatencyHistogram, type LatencySummary } from './histogram.js';
+import { LEDGER_SLOTS, type BroadcastLedger } from './broadcast-ledger.js';
+import type { LatencyHistogram, LatencySummary } from './histogram.js';
 import type { ServerProcess } from './server-process.js';
 
 /** What one broadcast phase achieved. */
@@ -11,57 +12,46 @@ export interface BroadcastOutcome {
   /** Seconds from the first broadcast to the last delivery. */
   readonly elapsed: number;
   readonly latency: LatencySummary;
+  /** The phase's latencies, to merge phases (interleaved rounds) into one distribution. */
+  readonly histogram: LatencyHistogram;
+}
+
+/** The receiving side of a broadcast phase: sockets in this thread or in worker threads. */
+export interface BroadcastReceivers {
+  /** The ledger the driver publishes into and the receivers count arrivals in. */
+  readonly ledger: BroadcastLedger;
+  /** How many receivers every broadcast must reach. */
+  readonly count: number;
+  /** Starts a phase: counts and latencies start afresh; `onComplete` hears each completed broadcast. */
+  begin(onComplete: (seq: number) => void): Promise<void>;
+  /** Deliveries and latencies counted since {@link begin}. */
+  tally(): Promise<{ readonly deliveries: number; readonly histogram: LatencyHistogram }>;
 }
 
 /**
  * Drives broadcasts through a server process with a bounded number in flight: a new broadcast
- * is asked for as soon as one has reached every receiver. Receivers report each message they
- * get; messages to one receiver arrive in order, so the n-th message is broadcast n.
+ * is asked for as soon as one has reached every receiver.
  */
 export class BroadcastDriver {
-  private readonly counts: Uint32Array;
-  private readonly sentAt: number[] = [];
-  private readonly pending: number[] = [];
   private sent = 0;
   private completed = 0;
-  private deliveries = 0;
   private deadline = 0;
-  private lastDelivery = 0;
+  private lastCompletion = 0;
   private finish: (() => void) | undefined;
 
-  /**
-   * @param histogram where latencies go; pass one shared histogram to accumulate several phases
-   *   (interleaved rounds) into one distribution.
-   */
+  /** @param server what asks for each broadcast: a contender's server process. */
   constructor(
-    private readonly server: ServerProcess,
-    private readonly receivers: number,
+    private readonly server: Pick<ServerProcess, 'broadcast'>,
+    private readonly receivers: BroadcastReceivers,
     private readonly window: number,
     private readonly size: number,
-    private readonly histogram = new LatencyHistogram(),
   ) {
-    this.counts = new Uint32Array(receivers);
-  }
-
-  /** A receiver got its next message (or `messages` of them at once, in order). */
-  received(receiver: number, messages = 1): void {
-    for (let n = 0; n < messages; n++) {
-      const k = this.counts[receiver]++;
-      if (k >= this.sent) continue;
-      const now = performance.now();
-      this.lastDelivery = now;
-      this.histogram.recordMs(now - this.sentAt[k]);
-      this.deliveries += 1;
-      this.pending[k] -= 1;
-      if (this.pending[k] === 0) {
-        this.completed += 1;
-        this.pump();
-      }
-    }
+    if (window > LEDGER_SLOTS) throw new RangeError(`At most ${LEDGER_SLOTS} broadcasts in flight`);
   }
 
   /** Broadcasts for `durationMs`, then waits (up to `settleMs`) for the stragglers. */
   async run(durationMs: number, settleMs = 10_000): Promise<BroadcastOutcome> {
+    await this.receivers.begin(() => this.complete());
     const start = performance.now();
     this.deadline = start + durationMs;
     const done = new Promise<void>((resolve) => (this.finish = resolve));
@@ -75,21 +65,28 @@ export class BroadcastDriver {
     clearTimeout(timer);
     clearInterval(tick);
     this.deadline = 0;
-    const end = this.completed === this.sent ? this.lastDelivery : performance.now();
+    const end = this.completed === this.sent ? this.lastCompletion : performance.now();
+    const { deliveries, histogram } = await this.receivers.tally();
     return {
       broadcasts: this.sent,
-      deliveries: this.deliveries,
-      lost: this.sent * this.receivers - this.deliveries,
+      deliveries,
+      lost: this.sent * this.receivers.count - deliveries,
       elapsed: Math.max(end - start, 1) / 1000,
-      latency: this.histogram.summary(),
+      latency: histogram.summary(),
+      histogram,
     };
+  }
+
+  private complete(): void {
+    this.completed += 1;
+    this.lastCompletion = performance.now();
+    this.pump();
   }
 
   private pump(): void {
     const now = performance.now();
     while (this.sent - this.completed < this.window && now < this.deadline) {
-      this.sentAt.push(performance.now());
-      this.pending.push(this.receivers);
+      this.receivers.ledger.publish(this.sent, this.receivers.count);
       this.server.broadcast(this.sent, this.size);
       this.sent += 1;
     }

@@ -8,17 +8,39 @@ export interface LatencySummary {
   readonly maxMs: number;
 }
 
-/** A latency histogram recording microseconds (HdrHistogram, 3 significant digits). */
-export class LatencyHistogram {
-  private readonly histogram = hdr.build({
+function emptyHistogram(): hdr.Histogram {
+  return hdr.build({
     lowestDiscernibleValue: 1,
     highestTrackableValue: 120_000_000,
     numberOfSignificantValueDigits: 3,
   });
+}
+
+/** A latency histogram recording microseconds (HdrHistogram, 3 significant digits). */
+export class LatencyHistogram {
+  /** @param histogram the recorded values (omit: none yet). */
+  constructor(private readonly histogram: hdr.Histogram = emptyHistogram()) {}
+
+  /** A histogram sent from another thread by {@link encode}. */
+  static decode(encoded: string): LatencyHistogram {
+    const histogram = emptyHistogram();
+    histogram.add(hdr.decodeFromCompressedBase64(encoded));
+    return new LatencyHistogram(histogram);
+  }
 
   /** Records one latency given in milliseconds. */
   recordMs(ms: number): void {
     this.histogram.recordValue(Math.max(1, Math.round(ms * 1000)));
+  }
+
+  /** Adds every latency recorded in `other`. */
+  add(other: LatencyHistogram): void {
+    this.histogram.add(other.histogram);
+  }
+
+  /** The recorded latencies as a string (compressed HdrHistogram), for another thread. */
+  encode(): string {
+    return hdr.encodeIntoCompressedBase64(this.histogram);
   }
 
   /** Percentiles in milliseconds (three decimals). */

@@ -67,15 +67,17 @@ function explainFanout(check: RatioCheck, results: BenchResults, label: Label): 
   const peer = row(peerId);
   if (!forge || !peer) return undefined;
   const perCpu = forge.deliveriesPerServerCpuSec / peer.deliveriesPerServerCpuSec;
+  const cores = results.machine.cpus;
+  const used = forge.serverCpuShare + (forge.loadCpuShare ?? 0);
   const pace =
     forge.serverCpuShare < 0.8
-      ? ' The load generator, which shares the two cores and parses every frame with `ws`, set ' +
-        'the pace, not the library.'
+      ? ` The library's server was not saturated; with the load generator, which parses every ` +
+        `frame with \`ws\`, it kept ${used.toFixed(2)} of the machine's ${cores} cores busy.`
       : '';
   return (
     `The library's server was busy ${pct(forge.serverCpuShare)} of the window, the one of ` +
     `${label(peerId)} ${pct(peer.serverCpuShare)}.${pace}` +
-    machineBound(forge, peer, label(peerId)) +
+    machineBound(forge, peer, label(peerId), cores) +
     ` Per server CPU-second the same comparison gives ${perCpu.toFixed(2)}×.`
   );
 }
@@ -90,19 +92,19 @@ function costsPerDelivery(row: FanoutRow): { server: number; load: number } | un
 }
 
 /**
- * What two cores shared by the server and the load generator allow: each delivery costs the sum
- * of both processes' CPU, so even a load generator spread over both cores could not push the
- * library past 2 ÷ that sum.
+ * What the machine's cores, shared by the server and the load generator, allow: each delivery
+ * costs the sum of both processes' CPU, so however the load were spread the library could not
+ * pass `cores` ÷ that sum.
  */
-function machineBound(forge: FanoutRow, peer: FanoutRow, peerLabel: string): string {
+function machineBound(forge: FanoutRow, peer: FanoutRow, peerLabel: string, cores: number): string {
   const own = costsPerDelivery(forge);
   const other = costsPerDelivery(peer);
   if (!own || !other) return '';
-  const ceiling = 2 / ((own.server + own.load) / 1e6);
+  const ceiling = cores / ((own.server + own.load) / 1e6);
   return (
     ` Per delivery the library's server spent ${own.server.toFixed(2)} µs of CPU and the load ` +
     `generator ${own.load.toFixed(2)} µs (${peerLabel}: ${other.server.toFixed(2)} µs and ` +
-    `${other.load.toFixed(2)} µs). Two cores shared by both processes cap the library at ` +
+    `${other.load.toFixed(2)} µs). ${cores} cores shared by both processes cap the library at ` +
     `${Math.round(ceiling).toLocaleString('en-US')} deliveries/s, ` +
     `${(ceiling / peer.deliveriesPerSec).toFixed(2)}× ${peerLabel}'s measured rate, however ` +
     `the load were spread.`

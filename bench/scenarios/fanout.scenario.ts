@@ -1,6 +1,8 @@
+import { availableParallelism } from 'node:os';
 import { BENCH_TOKEN } from '../bench-config.js';
-import { BenchSocket, closeSockets, openSockets } from '../load/bench-socket.js';
 import { BroadcastDriver } from '../load/broadcast-driver.js';
+import { ReceiverPool } from '../load/receiver-pool.js';
+import type { ServerProcess } from '../load/server-process.js';
 import { CONTENDERS, type ContenderId } from '../server/contenders.js';
 import {
   cpuSeconds,
@@ -11,11 +13,10 @@ import {
   type ScenarioContext,
 } from './scenario-context.js';
 
-/** One fan-out measurement. */
-export interface FanoutRow {
-  readonly contender: ContenderId;
-  readonly clients: number;
-  readonly payloadBytes: number;
+/** One fan-out window at one in-flight depth. */
+export interface FanoutMeasurement {
+  /** Broadcasts kept in flight (absent in results recorded before depths were compared: 8). */
+  readonly broadcastWindow?: number;
   readonly broadcasts: number;
   readonly deliveries: number;
   readonly lost: number;
@@ -23,12 +24,22 @@ export interface FanoutRow {
   readonly deliveriesPerServerCpuSec: number;
   readonly serverCpuShare: number;
   /**
-   * Share of one core the load generator (this process: every client socket, every frame parsed)
-   * used during the window. Near 1, it and not the server sets the pace. Absent in results
+   * Cores' worth of CPU the load generator (this process and its receiver threads: every client
+   * socket, every frame parsed) used during the window. Together with `serverCpuShare` near the
+   * machine's core count, the machine and not the server alone sets the pace. Absent in results
    * recorded before it was measured.
    */
   readonly loadCpuShare?: number;
   readonly p99Ms: number;
+}
+
+/** A contender's fan-out to one client count and payload size: its best in-flight depth. */
+export interface FanoutRow extends FanoutMeasurement {
+  readonly contender: ContenderId;
+  readonly clients: number;
+  readonly payloadBytes: number;
+  /** Every depth measured, the best (this row's figures) included. */
+  readonly depths?: readonly FanoutMeasurement[];
 }
 
 const FANOUT_CONTENDERS: readonly ContenderId[] = [
@@ -40,57 +51,87 @@ const FANOUT_CONTENDERS: readonly ContenderId[] = [
   'uws',
 ];
 
-/** Scenario (b): broadcast fan-out to many WebSocket clients, small and 1 KiB payloads. */
+/**
+ * Receiver threads of the load generator: reading thousands of sockets costs more than the
+ * fastest servers spend writing to them, so one thread would set the pace; the server and the
+ * threads share the machine's cores.
+ */
+const RECEIVER_THREADS = Math.min(4, Math.max(2, availableParallelism()));
+
+/** Broadcasts at `depth` in flight for one measured window (after a warm-up of `warmupMs`). */
+async function measure(
+  context: ScenarioContext,
+  server: ServerProcess,
+  receivers: ReceiverPool,
+  payloadBytes: number,
+  depth: number,
+  warmupMs: number,
+): Promise<FanoutMeasurement> {
+  await new BroadcastDriver(server, receivers, depth, payloadBytes).run(warmupMs);
+  const driver = new BroadcastDriver(server, receivers, depth, payloadBytes);
+  const before = await server.usage();
+  const loadBefore = process.cpuUsage();
+  const outcome = await driver.run(context.sizes.windowSeconds * 1000);
+  const load = process.cpuUsage(loadBefore);
+  const after = await server.usage();
+  const cpu = cpuSeconds(before, after);
+  return {
+    broadcastWindow: depth,
+    broadcasts: outcome.broadcasts,
+    deliveries: outcome.deliveries,
+    lost: outcome.lost,
+    deliveriesPerSec: Math.round(outcome.deliveries / outcome.elapsed),
+    deliveriesPerServerCpuSec: Math.round(outcome.deliveries / Math.max(cpu, 1e-3)),
+    serverCpuShare: round(cpu / outcome.elapsed),
+    loadCpuShare: round((load.user + load.system) / 1e6 / outcome.elapsed),
+    p99Ms: round(outcome.latency.p99Ms, 3),
+  };
+}
+
+/** The measurement with the most deliveries per second. */
+function best(measurements: readonly FanoutMeasurement[]): FanoutMeasurement {
+  return measurements.reduce((a, b) => (b.deliveriesPerSec > a.deliveriesPerSec ? b : a));
+}
+
+/**
+ * Scenario (b): broadcast fan-out to many WebSocket clients, small and 1 KiB payloads, each at
+ * every in-flight depth of `fanoutWindows`; a contender's row is its best depth.
+ */
 export async function runFanout(context: ScenarioContext): Promise<(FanoutRow | FailedRow)[]> {
   const rows: (FanoutRow | FailedRow)[] = [];
-  for (const clients of context.sizes.fanoutClients) {
+  const { fanoutClients, fanoutPayloads, fanoutWindows, warmupSeconds } = context.sizes;
+  for (const clients of fanoutClients) {
     for (const contender of pick(context, FANOUT_CONTENDERS)) {
+      const label = CONTENDERS[contender].label;
       const result = await withServer(context, contender, async (server) => {
         const measured: FanoutRow[] = [];
-        let driver: BroadcastDriver | undefined;
-        const sockets = await openSockets(
+        const receivers = await ReceiverPool.open({
+          port: server.port,
+          dialect: CONTENDERS[contender].dialect,
+          endpoint: 'fan',
+          token: BENCH_TOKEN,
           clients,
-          (i) =>
-            new BenchSocket({
-              port: server.port,
-              dialect: CONTENDERS[contender].dialect,
-              endpoint: 'fan',
-              token: BENCH_TOKEN,
-              onMessage: () => driver?.received(i),
-            }),
-        );
+          threads: RECEIVER_THREADS,
+        });
         try {
-          for (const size of context.sizes.fanoutPayloads) {
-            driver = new BroadcastDriver(server, clients, context.sizes.broadcastWindow, size);
-            await driver.run(context.sizes.warmupSeconds * 1000);
-            driver = new BroadcastDriver(server, clients, context.sizes.broadcastWindow, size);
-            const before = await server.usage();
-            const loadBefore = process.cpuUsage();
-            const outcome = await driver.run(context.sizes.windowSeconds * 1000);
-            const load = process.cpuUsage(loadBefore);
-            const after = await server.usage();
-            const cpu = cpuSeconds(before, after);
-            const row: FanoutRow = {
-              contender,
-              clients,
-              payloadBytes: size,
-              broadcasts: outcome.broadcasts,
-              deliveries: outcome.deliveries,
-              lost: outcome.lost,
-              deliveriesPerSec: Math.round(outcome.deliveries / outcome.elapsed),
-              deliveriesPerServerCpuSec: Math.round(outcome.deliveries / Math.max(cpu, 1e-3)),
-              serverCpuShare: round(cpu / outcome.elapsed),
-              loadCpuShare: round((load.user + load.system) / 1e6 / outcome.elapsed),
-              p99Ms: round(outcome.latency.p99Ms, 3),
-            };
-            context.log(
-              `  fan-out ${clients}×${size} B ${CONTENDERS[contender].label}: ${row.deliveriesPerSec}/s, ${row.deliveriesPerServerCpuSec}/cpu-s, p99 ${row.p99Ms} ms`,
-            );
-            measured.push(row);
+          // The first window warms the JIT up; later ones only refill the pipeline.
+          let warmupMs = warmupSeconds * 1000;
+          for (const payloadBytes of fanoutPayloads) {
+            const depths: FanoutMeasurement[] = [];
+            for (const depth of fanoutWindows) {
+              const m = await measure(context, server, receivers, payloadBytes, depth, warmupMs);
+              warmupMs = (warmupSeconds * 1000) / 4;
+              context.log(
+                `  fan-out ${clients}×${payloadBytes} B, ${depth} in flight, ${label}: ` +
+                  `${m.deliveriesPerSec}/s, ${m.deliveriesPerServerCpuSec}/cpu-s, p99 ${m.p99Ms} ms ` +
+                  `(server ${m.serverCpuShare}, load ${m.loadCpuShare} cores)`,
+              );
+              depths.push(m);
+            }
+            measured.push({ contender, clients, payloadBytes, ...best(depths), depths });
           }
         } finally {
-          driver = undefined;
-          await closeSockets(sockets);
+          await receivers.close();
         }
         return measured;
       });

@@ -1,6 +1,7 @@
 import { BENCH_TOKEN } from '../bench-config.js';
 import { BenchSocket, closeSockets, openSockets } from '../load/bench-socket.js';
 import { BroadcastDriver } from '../load/broadcast-driver.js';
+import { LocalReceivers } from '../load/local-receivers.js';
 import { CONTENDERS, type ContenderId } from '../server/contenders.js';
 import {
   pick,
@@ -42,22 +43,22 @@ export async function runSlowConsumer(
   const window = context.sizes.windowSeconds * 1000 * 1.5;
   for (const contender of pick(context, SLOW_CONTENDERS)) {
     const row = await withServer(context, contender, async (server): Promise<SlowConsumerRow> => {
-      let driver: BroadcastDriver | undefined;
+      const receivers = new LocalReceivers(clients);
+      const driver = () =>
+        new BroadcastDriver(server, receivers, context.sizes.broadcastWindow, SLOW_PAYLOAD);
       const make = (i: number) =>
         new BenchSocket({
           port: server.port,
           dialect: CONTENDERS[contender].dialect,
           endpoint: 'fan',
           token: BENCH_TOKEN,
-          onMessage: () => driver?.received(i),
+          onMessage: () => receivers.received(i),
         });
       const sockets = await openSockets(clients, make);
       let slow: BenchSocket | undefined;
       try {
-        driver = new BroadcastDriver(server, clients, context.sizes.broadcastWindow, SLOW_PAYLOAD);
-        await driver.run(context.sizes.warmupSeconds * 1000);
-        driver = new BroadcastDriver(server, clients, context.sizes.broadcastWindow, SLOW_PAYLOAD);
-        const baseline = await driver.run(window);
+        await driver().run(context.sizes.warmupSeconds * 1000);
+        const baseline = await driver().run(window);
 
         slow = new BenchSocket({
           port: server.port,
@@ -80,8 +81,7 @@ export async function runSlowConsumer(
             await sleep(200);
           }
         })();
-        driver = new BroadcastDriver(server, clients, context.sizes.broadcastWindow, SLOW_PAYLOAD);
-        const withSlow = await driver.run(window);
+        const withSlow = await driver().run(window);
         sampling = false;
         await sampler;
         const result: SlowConsumerRow = {
@@ -102,7 +102,6 @@ export async function runSlowConsumer(
         );
         return result;
       } finally {
-        driver = undefined;
         await closeSockets(slow ? [...sockets, slow] : sockets);
       }
     });

@@ -1,5 +1,6 @@
 import { BroadcastDriver } from '../load/broadcast-driver.js';
 import { LatencyHistogram } from '../load/histogram.js';
+import { LocalReceivers } from '../load/local-receivers.js';
 import type { ServerProcess } from '../load/server-process.js';
 import { openSseClients, SseClient } from '../load/sse-client.js';
 import { CONTENDERS, type ContenderId } from '../server/contenders.js';
@@ -45,7 +46,7 @@ interface SseSession {
   readonly contender: ContenderId;
   readonly server: ServerProcess;
   streams: SseClient[];
-  driver: BroadcastDriver | undefined;
+  readonly receivers: LocalReceivers;
   readonly histogram: LatencyHistogram;
   readonly rounds: { events: number; lost: number; seconds: number; cpu: number }[];
 }
@@ -56,14 +57,14 @@ async function openSession(context: ScenarioContext, contender: ContenderId): Pr
     contender,
     server,
     streams: [],
-    driver: undefined,
+    receivers: new LocalReceivers(context.sizes.sseClients),
     histogram: new LatencyHistogram(),
     rounds: [],
   };
   try {
     session.streams = await openSseClients(
       context.sizes.sseClients,
-      (i) => new SseClient(server.port, '/events', (n) => session.driver?.received(i, n)),
+      (i) => new SseClient(server.port, '/events', (n) => session.receivers.received(i, n)),
     );
   } catch (error) {
     await server.stop().catch(() => undefined);
@@ -79,19 +80,17 @@ async function drive(
   ms: number,
   record: boolean,
 ): Promise<void> {
-  const { sseClients, broadcastWindow } = context.sizes;
-  session.driver = new BroadcastDriver(
+  const driver = new BroadcastDriver(
     session.server,
-    sseClients,
-    broadcastWindow,
+    session.receivers,
+    context.sizes.broadcastWindow,
     SSE_PAYLOAD,
-    record ? session.histogram : undefined,
   );
   const before = await session.server.usage();
-  const outcome = await session.driver.run(ms);
+  const outcome = await driver.run(ms);
   const after = await session.server.usage();
-  session.driver = undefined;
   if (!record) return;
+  session.histogram.add(outcome.histogram);
   session.rounds.push({
     events: outcome.deliveries,
     lost: outcome.lost,

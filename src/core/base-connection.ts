@@ -348,7 +348,7 @@ export abstract class BaseConnection implements StreamingConnection {
   private writeToTransport(chunk: OutboundChunk, bytes: number): void {
     this.stats.messagesOut += 1;
     this.stats.bytesOut += bytes;
-    this.transportWrite(chunk);
+    this.transportWrite(chunk, bytes);
   }
 
   /** Transports call this when their buffer drained: queued chunks move on. */
@@ -431,8 +431,8 @@ export abstract class BaseConnection implements StreamingConnection {
   /** Bytes buffered inside the transport (socket buffer). */
   protected abstract transportBufferedBytes(): number;
 
-  /** Writes one chunk to the transport. */
-  protected abstract transportWrite(chunk: OutboundChunk): void;
+  /** Writes one chunk (`bytes` long) to the transport. */
+  protected abstract transportWrite(chunk: OutboundChunk, bytes: number): void;
 
   /** Starts closing the transport; must eventually call {@link markClosed}. */
   protected abstract transportClose(code: number, reason: string): void;

@@ -70,8 +70,11 @@ const DEFAULT_HEADERS: readonly (readonly [string, string])[] = [
  * without an explicit id get the next id of the route's history and are recorded as private to
  * this stream; broadcasts carry the id their preparer got. Writes stay in id order (see
  * `SseRouteOrder`). A resuming stream replays what it missed before any live event, then goes
- * live; a gap gives one `stream-reset` event. Writes are corked per tick; backpressure is
- * `res.writableLength` against `bufferSize` with the slow-consumer policy of `BaseConnection`.
+ * live; a gap gives one `stream-reset` event. The events of one tick are joined and written
+ * once at its end: every `res.write` of an HTTP/1.1 response is a chunk with its own framing,
+ * so one write per tick instead of one per event is most of what a busy stream costs.
+ * Backpressure is `res.writableLength` (plus the tick's text) against `bufferSize` with the
+ * slow-consumer policy of `BaseConnection`.
  */
 export class SseConnectionImpl extends BaseConnection implements SseContext, TickCorkable {
   declare readonly protocol: 'sse';
@@ -85,7 +88,9 @@ export class SseConnectionImpl extends BaseConnection implements SseContext, Tic
   private readonly outbox = new SseOutbox();
   private replayedIds: Set<string> | undefined;
   private headWritten = false;
-  private corked = false;
+  /** Text written during this tick, written to the response at its end. */
+  private tickText = '';
+  private tickBytes = 0;
   private heartbeat: NodeJS.Timeout | undefined;
   private ending: { code: number; reason: string } | undefined;
   private pendingClose: { code: number; reason: string } | undefined;
@@ -212,13 +217,13 @@ export class SseConnectionImpl extends BaseConnection implements SseContext, Tic
   /** Drops the response at once (shutdown deadline). */
   terminate(): void {
     if (!this.ending) this.ending = { code: CloseCode.GoingAway, reason: 'terminated' };
+    this.dropTickText();
     this.res.destroy();
   }
 
-  /** Ends the per-tick write batch. */
+  /** Writes the text of this tick in one chunk. */
   uncorkTick(): void {
-    this.corked = false;
-    this.res.uncork();
+    this.writeTickText();
     const queued = this.bufferedAmount - this.transportBufferedBytes();
     if (queued > 0 && !this.res.writableNeedDrain && !this.isClosed) setImmediate(this.kick);
   }
@@ -229,20 +234,25 @@ export class SseConnectionImpl extends BaseConnection implements SseContext, Tic
   }
 
   protected transportBufferedBytes(): number {
-    return this.res.writableLength;
+    return this.res.writableLength + this.tickBytes;
   }
 
-  protected transportWrite(chunk: OutboundChunk): void {
+  protected transportWrite(chunk: OutboundChunk, bytes: number): void {
     this.writeHead();
     if (this.res.writableEnded || this.res.destroyed) return;
-    this.cork();
-    this.res.write(chunk);
+    if (typeof chunk === 'string') {
+      this.addToTick(chunk, bytes);
+    } else {
+      this.writeTickText();
+      this.res.write(chunk);
+    }
   }
 
   protected transportClose(code: number, reason: string): void {
     this.ending = { code, reason };
     this.stopTimers();
     this.writeHead();
+    this.writeTickText();
     if (!this.res.writableEnded) this.res.end();
   }
 
@@ -274,16 +284,23 @@ export class SseConnectionImpl extends BaseConnection implements SseContext, Tic
   private rawWrite(chunk: string): void {
     this.writeHead();
     if (this.res.writableEnded || this.res.destroyed) return;
-    this.cork();
-    this.stats.bytesOut += Buffer.byteLength(chunk);
-    this.res.write(chunk);
+    const bytes = Buffer.byteLength(chunk);
+    this.stats.bytesOut += bytes;
+    this.addToTick(chunk, bytes);
   }
 
-  private cork(): void {
-    if (this.corked) return;
-    this.corked = true;
-    this.res.cork();
-    uncorkAtEndOfTick(this);
+  private addToTick(text: string, bytes: number): void {
+    if (this.tickBytes === 0) uncorkAtEndOfTick(this);
+    this.tickText += text;
+    this.tickBytes += bytes;
+  }
+
+  private writeTickText(): void {
+    if (this.tickBytes === 0) return;
+    const text = this.tickText;
+    this.tickText = '';
+    this.tickBytes = 0;
+    if (!this.res.writableEnded && !this.res.destroyed) this.res.write(text);
   }
 
   private beat(): void {
@@ -422,12 +439,18 @@ export class SseConnectionImpl extends BaseConnection implements SseContext, Tic
     this.settings.order.onRelease(() => this.forgetReplayedIds(horizon));
   }
 
+  private dropTickText(): void {
+    this.tickText = '';
+    this.tickBytes = 0;
+  }
+
   private stopTimers(): void {
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.heartbeat = undefined;
   }
 
   private onResponseClose(): void {
+    this.dropTickText();
     this.stopTimers();
     clearTimeout(this.pendingCloseTimer);
     this.pendingClose = undefined;

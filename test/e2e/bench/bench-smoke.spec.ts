@@ -90,6 +90,17 @@ test(
         fanout.every((r) => (r.deliveries as number) > 0),
         'fan-out delivered',
       );
+      for (const row of fanout) {
+        const depths = row.depths as Record<string, unknown>[];
+        assert.deepEqual(
+          depths.map((d) => d.broadcastWindow),
+          [4, 16],
+          'every in-flight depth of the run was measured',
+        );
+        assert.ok(depths.every((d) => d.lost === 0 && (d.deliveries as number) > 0));
+        const best = Math.max(...depths.map((d) => d.deliveriesPerSec as number));
+        assert.equal(row.deliveriesPerSec, best, 'the row is the best depth');
+      }
       const handshake = results.scenarios.handshake as Record<string, unknown>[];
       assert.ok(
         handshake.every((r) => r.refusedWithoutToken === true),

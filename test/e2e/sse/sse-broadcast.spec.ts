@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Controller } from '@nestjs/common';
 import assert from 'node:assert/strict';
+import { connect, type AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
 import { NEVER } from 'rxjs';
 import {
@@ -25,6 +26,38 @@ class RoomsController {
     ctx.set('name', ctx.request.query.name ?? '');
     return NEVER;
   }
+}
+
+/**
+ * Reads a chunked HTTP/1.1 response on a raw socket and returns its body chunks as they came,
+ * each as one string (the framing `res.write` produced, which an EventSource hides).
+ */
+function rawChunkedStream(port: number, path: string): { chunks: string[]; close(): void } {
+  const socket = connect(port, '127.0.0.1');
+  socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n`);
+  const chunks: string[] = [];
+  let buffered = '';
+  let headersDone = false;
+  socket.setEncoding('latin1');
+  socket.on('data', (data: string) => {
+    buffered += data;
+    if (!headersDone) {
+      const end = buffered.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      assert.match(buffered.slice(0, end), /transfer-encoding: chunked/i);
+      buffered = buffered.slice(end + 4);
+      headersDone = true;
+    }
+    for (;;) {
+      const line = buffered.indexOf('\r\n');
+      if (line < 0) return;
+      const size = parseInt(buffered.slice(0, line), 16);
+      if (buffered.length < line + 2 + size + 2) return;
+      chunks.push(buffered.slice(line + 2, line + 2 + size));
+      buffered = buffered.slice(line + 2 + size + 2);
+    }
+  });
+  return { chunks, close: () => socket.destroy() };
 }
 
 for (const platform of PLATFORMS) {
@@ -65,6 +98,27 @@ for (const platform of PLATFORMS) {
         assert.equal(a1.received[0].id, a2.received[0].id);
       } finally {
         await Promise.all([a1.close(), a2.close(), b1.close()]);
+        await app.close();
+      }
+    });
+
+    test('the events of one tick leave in one HTTP chunk, in order', async () => {
+      const app = await createStreamingTestApp({ platform, controllers: [RoomsController] });
+      const { port } = app.app.getHttpServer().address() as AddressInfo;
+      const stream = rawChunkedStream(port, '/rooms/tick');
+      try {
+        await waitFor(() => stream.chunks.some((c) => c.startsWith('retry:')), 'the retry line');
+        await waitFor(() => app.manager.getStats().byProtocol.sse === 1, 'a stream');
+        const before = stream.chunks.length;
+        await Promise.all(
+          ['one', 'two', 'three'].map((name) => app.manager.broadcast(new StreamEvent(name, 1))),
+        );
+        await waitFor(() => stream.chunks.join('').includes('event: three'), 'three events');
+        const written = stream.chunks.slice(before);
+        assert.equal(written.length, 1, `one chunk, got ${JSON.stringify(written)}`);
+        assert.match(written[0], /^id: .*\nevent: one\n[^]*event: two\n[^]*event: three\n/);
+      } finally {
+        stream.close();
         await app.close();
       }
     });

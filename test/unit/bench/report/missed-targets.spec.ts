@@ -38,7 +38,7 @@ const results = {
   mode: 'tiny',
   startedAt: '',
   durationSeconds: 0,
-  machine: {} as BenchResults['machine'],
+  machine: { cpus: 2 } as BenchResults['machine'],
   contenders: { forge: 'forge', 'socket.io': 'Socket.IO', 'ws-naive': 'raw ws' },
   scenarios: {
     // 100 µs per round trip, 10 % own code: a floor of 90 µs against Socket.IO's 150 µs.
@@ -103,11 +103,15 @@ test('missed targets are explained from the same run: the profile bound for echo
   assert.match(echo, /100\.0 µs of server CPU per round trip, 10\.0 µs of it in its own code/);
   assert.match(echo, /at most 1\.67× per CPU-second: the target is out of reach/);
   assert.match(fanout, /busy 50 % of the window/);
-  assert.match(fanout, /set the pace/);
+  // Server 0.5 + load generator 1.0 cores of the machine's two.
+  assert.match(fanout, /not saturated; .* kept 1\.50 of the machine's 2 cores busy/);
   assert.match(fanout, /gives 5\.00×/);
   // 2 µs + 4 µs per delivery for the library: two cores allow 333,333/s, 3.33× the peer's rate.
   assert.match(fanout, /server spent 2\.00 µs of CPU and the load generator 4\.00 µs/);
-  assert.match(fanout, /cap the library at 333,333 deliveries\/s, 3\.33× raw ws's measured rate/);
+  assert.match(
+    fanout,
+    /2 cores shared by both processes cap the library at 333,333 deliveries\/s, 3\.33× raw ws's measured rate/,
+  );
 });
 
 test('nothing is rendered when every target was met', () => {
