@@ -14,19 +14,29 @@ function safeDecodeUri(value: string): string {
   }
 }
 
+/** The path of a request target (percent-decoded where valid), without its query. */
+export function pathOfTarget(target: string): string {
+  const queryStart = target.indexOf('?');
+  return safeDecodeUri(queryStart === -1 ? target : target.slice(0, queryStart));
+}
+
+/** The query of a request target: the first value of each name. */
+export function queryOfTarget(target: string): Readonly<Record<string, string>> {
+  const queryStart = target.indexOf('?');
+  if (queryStart === -1) return NO_QUERY;
+  const query: Record<string, string> = {};
+  for (const [key, value] of new URLSearchParams(target.slice(queryStart + 1))) {
+    if (!(key in query)) query[key] = value;
+  }
+  return query;
+}
+
 /** Splits a request target into path and first-value query map. */
 export function parseRequestTarget(target: string): {
   path: string;
   query: Readonly<Record<string, string>>;
 } {
-  const queryStart = target.indexOf('?');
-  const rawPath = queryStart === -1 ? target : target.slice(0, queryStart);
-  if (queryStart === -1) return { path: safeDecodeUri(rawPath), query: NO_QUERY };
-  const query: Record<string, string> = {};
-  for (const [key, value] of new URLSearchParams(target.slice(queryStart + 1))) {
-    if (!(key in query)) query[key] = value;
-  }
-  return { path: safeDecodeUri(rawPath), query };
+  return { path: pathOfTarget(target), query: queryOfTarget(target) };
 }
 
 /**
@@ -66,25 +76,53 @@ export function peerAddressOf(socket: Socket): string {
 }
 
 /**
- * A plain, compact handshake request built from a Node request (nothing retains the socket).
- * `omitHeaders` names headers to leave out (the upgrade mechanics of a WebSocket handshake).
+ * A handshake request built from a Node request (nothing retains the socket). It keeps the
+ * request target as the one string it arrived as: `path` and `query` are derived from `url` on
+ * each read, since a connection lives for hours and handlers read them at the start, if at all.
+ */
+class IncomingHandshakeRequest implements HandshakeRequest {
+  /** What a guard attached as the authenticated principal. */
+  declare user?: unknown;
+
+  constructor(
+    readonly method: string,
+    readonly url: string,
+    readonly headers: HandshakeRequest['headers'],
+    readonly params: Readonly<Record<string, string>>,
+    readonly ip: string,
+  ) {}
+
+  get path(): string {
+    return pathOfTarget(this.url);
+  }
+
+  get query(): Readonly<Record<string, string>> {
+    return queryOfTarget(this.url);
+  }
+
+  /** Every field, the derived ones included (JSON has no getters of its own). */
+  toJSON(): HandshakeRequest {
+    const { method, url, path, headers, query, params, ip, user } = this;
+    return { method, url, path, headers, query, params, ip, user };
+  }
+}
+
+/**
+ * The handshake request of a Node request. `omitHeaders` names headers to leave out (the
+ * upgrade mechanics of a WebSocket handshake).
  */
 export function handshakeRequestFromIncoming(
   req: IncomingMessage,
   params: Readonly<Record<string, string>>,
   omitHeaders?: ReadonlySet<string>,
 ): HandshakeRequest {
-  const url = req.url ?? '/';
-  const { path, query } = parseRequestTarget(url);
-  return {
-    method: req.method ?? 'GET',
-    url,
-    path,
-    headers: keptHeaders(req.headers, omitHeaders),
-    query,
+  return new IncomingHandshakeRequest(
+    req.method ?? 'GET',
+    req.url ?? '/',
+    keptHeaders(req.headers, omitHeaders),
     params,
-    ip: peerAddressOf(req.socket),
-  };
+    peerAddressOf(req.socket),
+  );
 }
 
 /** The first value of a header. */

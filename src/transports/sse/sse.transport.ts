@@ -5,7 +5,7 @@ import { drainConnections, HandshakeGate, trackConnection } from '../../context/
 import {
   handshakeRequestFromIncoming,
   headerValue,
-  parseRequestTarget,
+  pathOfTarget,
 } from '../../context/handshake-request.factory.js';
 import { BroadcastHooks } from '../../core/broadcast-hooks.js';
 import { StreamingStatsCollector } from '../../core/streaming-stats.collector.js';
@@ -120,7 +120,7 @@ export class SseTransport implements StreamingTransport {
   /** Serves the request if it is a `GET` on an SSE route; false otherwise. */
   private claim(req: IncomingMessage, res: ServerResponse): boolean {
     if (req.method !== 'GET') return false;
-    const { path } = parseRequestTarget(req.url ?? '/');
+    const path = pathOfTarget(req.url ?? '/');
     const match = this.routes.match('sse', path);
     if (!match) return false;
     this.handle(req, res, match.route, match.params);

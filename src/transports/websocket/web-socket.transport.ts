@@ -12,7 +12,7 @@ import {
 import {
   handshakeRequestFromIncoming,
   headerValue,
-  parseRequestTarget,
+  pathOfTarget,
   WEBSOCKET_UPGRADE_HEADERS,
 } from '../../context/handshake-request.factory.js';
 import { StreamingStatsCollector } from '../../core/streaming-stats.collector.js';
@@ -101,7 +101,7 @@ export class WebSocketTransport implements StreamingTransport {
 
   /** Serves the upgrade when its path is a WebSocket route (or no other handler can); else false. */
   private handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
-    const { path } = parseRequestTarget(req.url ?? '/');
+    const path = pathOfTarget(req.url ?? '/');
     const match = this.routes.match('websocket', path);
     const responder = rawSocketResponder(socket);
     if (!match) {
