@@ -1,7 +1,8 @@
+import { availableParallelism } from 'node:os';
 import { BENCH_TOKEN } from '../bench-config.js';
-import { BenchSocket, closeSockets, openSockets } from '../load/bench-socket.js';
-import { BroadcastDriver } from '../load/broadcast-driver.js';
-import { LocalReceivers } from '../load/local-receivers.js';
+import { BenchSocket, closeSockets } from '../load/bench-socket.js';
+import { BroadcastDriver, type BroadcastOutcome } from '../load/broadcast-driver.js';
+import { ReceiverPool } from '../load/receiver-pool.js';
 import { CONTENDERS, type ContenderId } from '../server/contenders.js';
 import {
   pick,
@@ -12,12 +13,20 @@ import {
   type ScenarioContext,
 } from './scenario-context.js';
 
-/** One slow-consumer measurement: the same fan-out without and with a client that stops reading. */
+/**
+ * One slow-consumer measurement: the same fan-out before, with and after a client that stops
+ * reading. The machine drifts between phases; comparing the stalled phase with the mean of the
+ * phases around it takes a steady drift out of the ratio.
+ */
 export interface SlowConsumerRow {
   readonly contender: ContenderId;
   readonly clients: number;
   readonly payloadBytes: number;
+  /** Mean of the p99 before and after the stalled phase (before only, in older results). */
   readonly baselineP99Ms: number;
+  /** The p99 before and after (absent in results recorded with a single baseline). */
+  readonly baselineBeforeP99Ms?: number;
+  readonly baselineAfterP99Ms?: number;
   readonly withSlowP99Ms: number;
   /** withSlowP99Ms / baselineP99Ms. */
   readonly p99Ratio: number;
@@ -33,6 +42,32 @@ export interface SlowConsumerRow {
 
 const SLOW_CONTENDERS: readonly ContenderId[] = ['forge', 'ws-naive'];
 const SLOW_PAYLOAD = 4096;
+/** As in fan-out: the healthy clients are read by worker threads, not held to one core. */
+const RECEIVER_THREADS = Math.min(4, Math.max(2, availableParallelism()));
+
+/** Peak server memory sampled every 200 ms while `phase` runs. */
+async function sampledPeak<T>(
+  usage: () => Promise<{ rss: number; external: number; arrayBuffers: number }>,
+  phase: () => Promise<T>,
+): Promise<{ result: T; peakRss: number; peakExternal: number }> {
+  let peakRss = 0;
+  let peakExternal = 0;
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      const u = await usage();
+      peakRss = Math.max(peakRss, u.rss);
+      peakExternal = Math.max(peakExternal, u.external + u.arrayBuffers);
+      await sleep(200);
+    }
+  })();
+  try {
+    return { result: await phase(), peakRss, peakExternal };
+  } finally {
+    sampling = false;
+    await sampler;
+  }
+}
 
 /** Scenario (f): one client stops reading during a broadcast. */
 export async function runSlowConsumer(
@@ -40,25 +75,23 @@ export async function runSlowConsumer(
 ): Promise<(SlowConsumerRow | FailedRow)[]> {
   const rows: (SlowConsumerRow | FailedRow)[] = [];
   const clients = context.sizes.slowConsumerClients;
-  const window = context.sizes.windowSeconds * 1000 * 1.5;
+  const windowMs = context.sizes.windowSeconds * 1000 * 1.5;
   for (const contender of pick(context, SLOW_CONTENDERS)) {
     const row = await withServer(context, contender, async (server): Promise<SlowConsumerRow> => {
-      const receivers = new LocalReceivers(clients);
-      const driver = () =>
-        new BroadcastDriver(server, receivers, context.sizes.broadcastWindow, SLOW_PAYLOAD);
-      const make = (i: number) =>
-        new BenchSocket({
-          port: server.port,
-          dialect: CONTENDERS[contender].dialect,
-          endpoint: 'fan',
-          token: BENCH_TOKEN,
-          onMessage: () => receivers.received(i),
-        });
-      const sockets = await openSockets(clients, make);
+      const receivers = await ReceiverPool.open({
+        port: server.port,
+        dialect: CONTENDERS[contender].dialect,
+        endpoint: 'fan',
+        token: BENCH_TOKEN,
+        clients,
+        threads: RECEIVER_THREADS,
+      });
+      const phase = (ms: number): Promise<BroadcastOutcome> =>
+        new BroadcastDriver(server, receivers, context.sizes.broadcastWindow, SLOW_PAYLOAD).run(ms);
       let slow: BenchSocket | undefined;
       try {
-        await driver().run(context.sizes.warmupSeconds * 1000);
-        const baseline = await driver().run(window);
+        await phase(context.sizes.warmupSeconds * 1000);
+        const before = await phase(windowMs);
 
         slow = new BenchSocket({
           port: server.port,
@@ -70,39 +103,46 @@ export async function runSlowConsumer(
         slow.stopReading();
         await sleep(100);
         const start = await server.usage(true);
-        let peakRss = start.rss;
-        let peakExternal = start.external + start.arrayBuffers;
-        let sampling = true;
-        const sampler = (async () => {
-          while (sampling) {
-            const u = await server.usage();
-            peakRss = Math.max(peakRss, u.rss);
-            peakExternal = Math.max(peakExternal, u.external + u.arrayBuffers);
-            await sleep(200);
-          }
-        })();
-        const withSlow = await driver().run(window);
-        sampling = false;
-        await sampler;
+        const stalled = await sampledPeak(
+          () => server.usage(),
+          () => phase(windowMs),
+        );
+        const withSlow = stalled.result;
+        await closeSockets([slow]);
+        slow = undefined;
+        await sleep(100);
+        const after = await phase(windowMs);
+
+        const baselineP99 = (before.latency.p99Ms + after.latency.p99Ms) / 2;
+        const rate = (o: BroadcastOutcome) => o.deliveries / o.elapsed;
         const result: SlowConsumerRow = {
           contender,
           clients,
           payloadBytes: SLOW_PAYLOAD,
-          baselineP99Ms: round(baseline.latency.p99Ms, 3),
+          baselineP99Ms: round(baselineP99, 3),
+          baselineBeforeP99Ms: round(before.latency.p99Ms, 3),
+          baselineAfterP99Ms: round(after.latency.p99Ms, 3),
           withSlowP99Ms: round(withSlow.latency.p99Ms, 3),
-          p99Ratio: round(withSlow.latency.p99Ms / Math.max(baseline.latency.p99Ms, 1e-3)),
-          baselineDeliveriesPerSec: Math.round(baseline.deliveries / baseline.elapsed),
-          withSlowDeliveriesPerSec: Math.round(withSlow.deliveries / withSlow.elapsed),
-          rssGrowthBytes: peakRss - start.rss,
-          externalGrowthBytes: peakExternal - (start.external + start.arrayBuffers),
+          p99Ratio: round(withSlow.latency.p99Ms / Math.max(baselineP99, 1e-3)),
+          baselineDeliveriesPerSec: Math.round((rate(before) + rate(after)) / 2),
+          withSlowDeliveriesPerSec: Math.round(rate(withSlow)),
+          rssGrowthBytes: Math.max(0, stalled.peakRss - start.rss),
+          externalGrowthBytes: Math.max(
+            0,
+            stalled.peakExternal - (start.external + start.arrayBuffers),
+          ),
           bytesAimedAtSlowClient: withSlow.broadcasts * (SLOW_PAYLOAD + 4),
         };
         context.log(
-          `  slow consumer ${CONTENDERS[contender].label}: p99 ${result.baselineP99Ms} → ${result.withSlowP99Ms} ms, rss +${Math.round(result.rssGrowthBytes / 1024)} KiB (aimed ${Math.round(result.bytesAimedAtSlowClient / 1024)} KiB)`,
+          `  slow consumer ${CONTENDERS[contender].label}: p99 ${result.baselineBeforeP99Ms} → ` +
+            `${result.withSlowP99Ms} → ${result.baselineAfterP99Ms} ms, rss +` +
+            `${Math.round(result.rssGrowthBytes / 1024)} KiB (aimed ` +
+            `${Math.round(result.bytesAimedAtSlowClient / 1024)} KiB)`,
         );
         return result;
       } finally {
-        await closeSockets(slow ? [...sockets, slow] : sockets);
+        if (slow) await closeSockets([slow]);
+        await receivers.close();
       }
     });
     rows.push(row);
