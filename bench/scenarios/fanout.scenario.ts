@@ -1,11 +1,10 @@
-import { availableParallelism } from 'node:os';
-import { BENCH_TOKEN } from '../bench-config.js';
 import { BroadcastDriver } from '../load/broadcast-driver.js';
-import { ReceiverPool } from '../load/receiver-pool.js';
+import type { ReceiverPool } from '../load/receiver-pool.js';
 import type { ServerProcess } from '../load/server-process.js';
 import { CONTENDERS, type ContenderId } from '../server/contenders.js';
 import {
   cpuSeconds,
+  openBroadcastReceivers,
   pick,
   round,
   withServer,
@@ -50,13 +49,6 @@ const FANOUT_CONTENDERS: readonly ContenderId[] = [
   'nest-gateway',
   'uws',
 ];
-
-/**
- * Receiver threads of the load generator: reading thousands of sockets costs more than the
- * fastest servers spend writing to them, so one thread would set the pace; the server and the
- * threads share the machine's cores.
- */
-const RECEIVER_THREADS = Math.min(4, Math.max(2, availableParallelism()));
 
 /** Broadcasts at `depth` in flight for one measured window (after a warm-up of `warmupMs`). */
 async function measure(
@@ -105,14 +97,7 @@ export async function runFanout(context: ScenarioContext): Promise<(FanoutRow | 
       const label = CONTENDERS[contender].label;
       const result = await withServer(context, contender, async (server) => {
         const measured: FanoutRow[] = [];
-        const receivers = await ReceiverPool.open({
-          port: server.port,
-          dialect: CONTENDERS[contender].dialect,
-          endpoint: 'fan',
-          token: BENCH_TOKEN,
-          clients,
-          threads: RECEIVER_THREADS,
-        });
+        const receivers = await openBroadcastReceivers(server, contender, clients);
         try {
           // The first window warms the JIT up; later ones only refill the pipeline.
           let warmupMs = warmupSeconds * 1000;

@@ -1,4 +1,6 @@
-import type { BenchSizes } from '../bench-config.js';
+import { availableParallelism } from 'node:os';
+import { BENCH_TOKEN, type BenchSizes } from '../bench-config.js';
+import { ReceiverPool } from '../load/receiver-pool.js';
 import { ServerProcess } from '../load/server-process.js';
 import { CONTENDERS, type ContenderId } from '../server/contenders.js';
 
@@ -94,4 +96,27 @@ export async function withServer<T>(
 /** Resolves after `ms` milliseconds. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Receiver threads of the load generator: reading thousands of sockets costs more than the
+ * fastest servers spend writing to them, so one thread would set the pace; the server and the
+ * threads share the machine's cores.
+ */
+const RECEIVER_THREADS = Math.min(4, Math.max(2, availableParallelism()));
+
+/** Opens `clients` subscribers of a contender's broadcast endpoint, read by worker threads. */
+export function openBroadcastReceivers(
+  server: ServerProcess,
+  contender: ContenderId,
+  clients: number,
+): Promise<ReceiverPool> {
+  return ReceiverPool.open({
+    port: server.port,
+    dialect: CONTENDERS[contender].dialect,
+    endpoint: 'fan',
+    token: BENCH_TOKEN,
+    clients,
+    threads: RECEIVER_THREADS,
+  });
 }

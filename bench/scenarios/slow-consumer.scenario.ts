@@ -1,10 +1,9 @@
-import { availableParallelism } from 'node:os';
 import { BENCH_TOKEN } from '../bench-config.js';
 import { BenchSocket, closeSockets } from '../load/bench-socket.js';
 import { BroadcastDriver, type BroadcastOutcome } from '../load/broadcast-driver.js';
-import { ReceiverPool } from '../load/receiver-pool.js';
 import { CONTENDERS, type ContenderId } from '../server/contenders.js';
 import {
+  openBroadcastReceivers,
   pick,
   round,
   sleep,
@@ -42,8 +41,6 @@ export interface SlowConsumerRow {
 
 const SLOW_CONTENDERS: readonly ContenderId[] = ['forge', 'ws-naive'];
 const SLOW_PAYLOAD = 4096;
-/** As in fan-out: the healthy clients are read by worker threads, not held to one core. */
-const RECEIVER_THREADS = Math.min(4, Math.max(2, availableParallelism()));
 
 /** Peak server memory sampled every 200 ms while `phase` runs. */
 async function sampledPeak<T>(
@@ -78,14 +75,7 @@ export async function runSlowConsumer(
   const windowMs = context.sizes.windowSeconds * 1000 * 1.5;
   for (const contender of pick(context, SLOW_CONTENDERS)) {
     const row = await withServer(context, contender, async (server): Promise<SlowConsumerRow> => {
-      const receivers = await ReceiverPool.open({
-        port: server.port,
-        dialect: CONTENDERS[contender].dialect,
-        endpoint: 'fan',
-        token: BENCH_TOKEN,
-        clients,
-        threads: RECEIVER_THREADS,
-      });
+      const receivers = await openBroadcastReceivers(server, contender, clients);
       const phase = (ms: number): Promise<BroadcastOutcome> =>
         new BroadcastDriver(server, receivers, context.sizes.broadcastWindow, SLOW_PAYLOAD).run(ms);
       let slow: BenchSocket | undefined;
