@@ -78,10 +78,21 @@ export async function runSlowConsumer(
       const receivers = await openBroadcastReceivers(server, contender, clients);
       const phase = (ms: number): Promise<BroadcastOutcome> =>
         new BroadcastDriver(server, receivers, context.sizes.broadcastWindow, SLOW_PAYLOAD).run(ms);
+      // Every measured phase starts and runs alike (a full GC, memory sampled every 200 ms),
+      // so that the stalled client is the only difference between them.
+      const measured = async () => {
+        await sleep(100);
+        const start = await server.usage(true);
+        const sampled = await sampledPeak(
+          () => server.usage(),
+          () => phase(windowMs),
+        );
+        return { ...sampled, start };
+      };
       let slow: BenchSocket | undefined;
       try {
         await phase(context.sizes.warmupSeconds * 1000);
-        const before = await phase(windowMs);
+        const before = (await measured()).result;
 
         slow = new BenchSocket({
           port: server.port,
@@ -91,17 +102,11 @@ export async function runSlowConsumer(
         });
         await slow.ready;
         slow.stopReading();
-        await sleep(100);
-        const start = await server.usage(true);
-        const stalled = await sampledPeak(
-          () => server.usage(),
-          () => phase(windowMs),
-        );
-        const withSlow = stalled.result;
+        const stalled = await measured();
+        const { start, result: withSlow } = stalled;
         await closeSockets([slow]);
         slow = undefined;
-        await sleep(100);
-        const after = await phase(windowMs);
+        const after = (await measured()).result;
 
         const baselineP99 = (before.latency.p99Ms + after.latency.p99Ms) / 2;
         const rate = (o: BroadcastOutcome) => o.deliveries / o.elapsed;
