@@ -87,45 +87,14 @@ export class WebSocketConnectionImpl
     return (this.ws as unknown as { _socket: Socket })._socket;
   }
 
-  /** Whether permessage-deflate was negotiated (writes then go through `ws`). */
-  private get compressed(): boolean {
-    return (this.state & COMPRESSED) !== 0;
+  /** Whether a bit of `state` is set. */
+  private has(flag: number): boolean {
+    return (this.state & flag) !== 0;
   }
 
-  /** Whether the socket is corked until the end of the tick. */
-  private get corked(): boolean {
-    return (this.state & CORKED) !== 0;
-  }
-
-  private set corked(on: boolean) {
-    this.state = on ? this.state | CORKED : this.state & ~CORKED;
-  }
-
-  /** Whether a `drain` listener is waiting. */
-  private get drainWatched(): boolean {
-    return (this.state & DRAIN_WATCHED) !== 0;
-  }
-
-  private set drainWatched(on: boolean) {
-    this.state = on ? this.state | DRAIN_WATCHED : this.state & ~DRAIN_WATCHED;
-  }
-
-  /** Whether reading is paused because too many inbound messages wait. */
-  private get paused(): boolean {
-    return (this.state & PAUSED) !== 0;
-  }
-
-  private set paused(on: boolean) {
-    this.state = on ? this.state | PAUSED : this.state & ~PAUSED;
-  }
-
-  /** Whether the server started the close. */
-  private get serverInitiatedClose(): boolean {
-    return (this.state & CLOSED_BY_SERVER) !== 0;
-  }
-
-  private set serverInitiatedClose(on: boolean) {
-    this.state = on ? this.state | CLOSED_BY_SERVER : this.state & ~CLOSED_BY_SERVER;
+  /** Sets or clears a bit of `state`. */
+  private setFlag(flag: number, on: boolean): void {
+    this.state = on ? this.state | flag : this.state & ~flag;
   }
 
   get subprotocol(): string {
@@ -201,28 +170,28 @@ export class WebSocketConnectionImpl
 
   /** Ends the per-tick write batch. */
   uncorkTick(): void {
-    this.corked = false;
+    this.setFlag(CORKED, false);
     this.socket.uncork();
   }
 
   protected encode(message: OutboundMessage): OutboundChunk {
-    if (this.compressed) return message.binary ? message.bytes : message.text;
+    if (this.has(COMPRESSED)) return message.binary ? message.bytes : message.text;
     return message.webSocketFrame();
   }
 
   protected transportBufferedBytes(): number {
-    return this.compressed ? this.ws.bufferedAmount : this.socket.writableLength;
+    return this.has(COMPRESSED) ? this.ws.bufferedAmount : this.socket.writableLength;
   }
 
   protected transportWrite(chunk: OutboundChunk): void {
-    if (this.compressed) {
+    if (this.has(COMPRESSED)) {
       this.ws.send(chunk, { compress: true, binary: typeof chunk !== 'string' });
       return;
     }
     // Every write of a tick joins one writev: several broadcasts (or a broadcast and the
     // handler's own messages) in one tick reach the socket in a single syscall.
-    if (!this.corked) {
-      this.corked = true;
+    if (!this.has(CORKED)) {
+      this.setFlag(CORKED, true);
       this.socket.cork();
       uncorkAtEndOfTick(this);
     }
@@ -231,24 +200,24 @@ export class WebSocketConnectionImpl
 
   /** Listens for the socket's next `drain` (only while something waits for it). */
   protected override watchDrain(): void {
-    if (this.drainWatched) return;
-    this.drainWatched = true;
+    if (this.has(DRAIN_WATCHED)) return;
+    this.setFlag(DRAIN_WATCHED, true);
     this.socket.once('drain', () => {
-      this.drainWatched = false;
+      this.setFlag(DRAIN_WATCHED, false);
       this.onTransportDrain();
     });
   }
 
   protected override beginBatch(): void {
-    if (!this.compressed && !this.corked) {
-      this.corked = true;
+    if (!this.has(COMPRESSED) && !this.has(CORKED)) {
+      this.setFlag(CORKED, true);
       this.socket.cork();
       uncorkAtEndOfTick(this);
     }
   }
 
   protected transportClose(code: number, reason: string): void {
-    this.serverInitiatedClose = true;
+    this.setFlag(CLOSED_BY_SERVER, true);
     try {
       this.ws.close(code, truncateReason(reason));
     } catch {
@@ -258,7 +227,7 @@ export class WebSocketConnectionImpl
 
   /** Drops the connection without a close handshake (dead peers, shutdown deadline). */
   terminate(): void {
-    this.serverInitiatedClose = true;
+    this.setFlag(CLOSED_BY_SERVER, true);
     this.ws.terminate();
   }
 
@@ -285,23 +254,23 @@ export class WebSocketConnectionImpl
       return;
     }
     this.inbound.push(message, buffer.byteLength);
-    if (!this.paused && this.inbound.bytes > this.limits.readBufferSize) {
-      this.paused = true;
+    if (!this.has(PAUSED) && this.inbound.bytes > this.limits.readBufferSize) {
+      this.setFlag(PAUSED, true);
       this.ws.pause();
     }
   }
 
   /** Resumes reading once a reader took the inbound backlog below half the limit. */
   private resumeIfDrained(): void {
-    if (this.paused && this.inbound.bytes <= this.limits.readBufferSize / 2) {
-      this.paused = false;
+    if (this.has(PAUSED) && this.inbound.bytes <= this.limits.readBufferSize / 2) {
+      this.setFlag(PAUSED, false);
       this.ws.resume();
     }
   }
 
   private resumeIfPaused(): void {
-    if (this.paused) {
-      this.paused = false;
+    if (this.has(PAUSED)) {
+      this.setFlag(PAUSED, false);
       this.ws.resume();
     }
   }
@@ -320,7 +289,7 @@ export class WebSocketConnectionImpl
   /** Pings when due; drops the peer when the pong is overdue (not while reading is paused by us). */
   heartbeat(tick: number): void {
     const scheduler = this.limits.heartbeat;
-    if (this.isClosed || this.paused || !scheduler) return;
+    if (this.isClosed || this.has(PAUSED) || !scheduler) return;
     if (this.pingTick >= 0) {
       if (tick - this.pingTick >= scheduler.pongWaitTicks) this.terminate();
       return;
@@ -354,7 +323,7 @@ export class WebSocketConnectionImpl
 
   /** The socket closed. */
   onClose(code: number, reason: Buffer): void {
-    const info = { code, reason: reason.toString('utf8'), byServer: this.serverInitiatedClose };
+    const info = { code, reason: reason.toString('utf8'), byServer: this.has(CLOSED_BY_SERVER) };
     this.inboundQueue?.close(info);
     const observers = this.observers;
     this.observers = undefined;
