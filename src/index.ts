@@ -1,13 +1,13 @@
 export { ForgeStreamingModule } from './streaming.module.js';
-export type { StreamingModuleExtras } from './streaming-module.definition.js';
+export type { StreamingModuleExtras } from './streaming.module-definition.js';
 export { STREAMING_CONTEXT_TYPE, STREAMING_ROUTE_METADATA } from './streaming.constants.js';
 
 export { WebSocketRoute } from './decorators/web-socket-route.decorator.js';
 export { SseRoute } from './decorators/sse-route.decorator.js';
 export { WebTransportRoute } from './decorators/web-transport-route.decorator.js';
 
-export { StreamingManager } from './core/streaming-manager.js';
-export type { BroadcastResult, BroadcastTarget } from './core/streaming-manager.js';
+export { StreamingManager } from './manager/streaming-manager.service.js';
+export type { BroadcastResult, BroadcastTarget } from './manager/streaming-manager.service.js';
 export {
   allOf,
   anyOf,
@@ -20,11 +20,11 @@ export {
   onlyConnection,
   protocol,
   whereMeta,
-} from './core/connection-filters.js';
-export { StreamEvent } from './core/stream-event.js';
+} from './registry/connection-filters.js';
+export { StreamEvent } from './connection/stream-event.js';
 
-export { StreamingExecutionContext } from './context/streaming-execution-context.js';
-export { StreamingHandshake } from './context/streaming-handshake.js';
+export { StreamingExecutionContext } from './handshake/streaming-execution-context.js';
+export { StreamingHandshake } from './handshake/streaming-handshake.js';
 
 export { StreamingJwtGuard, extractToken } from './guards/streaming-jwt.guard.js';
 export {
@@ -45,13 +45,13 @@ export { MissingDependencyError } from './errors/missing-dependency.error.js';
 export {
   WebTransportServerInfo,
   type WebTransportCertificateHash,
-} from './transports/web-transport/web-transport-server-info.js';
+} from './transports/web-transport/web-transport-server-info.service.js';
 
-export { SSE_ERROR_EVENT, SSE_RESET_EVENT, SseFieldError } from './transports/sse/sse-encoder.js';
-export { SseHeadersSentError } from './transports/sse/sse-headers-sent.error.js';
+export { SSE_ERROR_EVENT, SSE_RESET_EVENT, SseFieldError } from './wire/sse.codec.js';
+export { SseHeadersSentError } from './errors/sse-headers-sent.error.js';
 
-export { InMemoryStreamingAdapter } from './adapters/in-memory-streaming.adapter.js';
-export { InMemoryHistoryStore } from './adapters/in-memory-history.store.js';
+export { InMemoryStreamingAdapter } from './adapters/in-memory/in-memory-streaming.adapter.js';
+export { InMemoryHistoryStore } from './adapters/in-memory/in-memory-history.store.js';
 
 export {
   MessageType,

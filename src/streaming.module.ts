@@ -1,15 +1,15 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { InMemoryStreamingAdapter } from './adapters/in-memory-streaming.adapter.js';
+import { InMemoryStreamingAdapter } from './adapters/in-memory/in-memory-streaming.adapter.js';
 import { resolveStreamingConfig } from './config/resolve-config.js';
-import { AdmissionControl } from './context/admission-control.js';
-import { ConnectionRunner } from './context/connection-runner.js';
-import { HandshakeGate } from './context/handshake-gate.js';
-import { StreamingContextCreator } from './context/streaming-context-creator.js';
-import { BroadcastHooks } from './core/broadcast-hooks.js';
-import { ConnectionRegistry } from './core/connection-registry.js';
-import { StreamingManager } from './core/streaming-manager.js';
-import { StreamingStatsCollector } from './core/streaming-stats.collector.js';
+import { AdmissionControl } from './handshake/admission-control.service.js';
+import { ConnectionRunner } from './handshake/connection-runner.service.js';
+import { HandshakeGate } from './handshake/handshake-gate.service.js';
+import { StreamingContextCreator } from './handshake/route-pipeline.service.js';
+import { BroadcastHooks } from './manager/broadcast-hooks.service.js';
+import { ConnectionRegistry } from './registry/connection-registry.service.js';
+import { StreamingManager } from './manager/streaming-manager.service.js';
+import { StreamingStatsCollector } from './stats/streaming-stats-collector.service.js';
 import { StreamingMetadataAccessor } from './discovery/streaming-metadata.accessor.js';
 import { StreamingRouteRegistrar } from './discovery/streaming-route.registrar.js';
 import { StreamingRoutesExplorer } from './discovery/streaming-routes.explorer.js';
@@ -20,22 +20,22 @@ import type {
   ResolvedStreamingConfig,
   StreamingConfig,
 } from './interfaces/streaming-config.interface.js';
-import { RouteTable } from './routing/route-table.js';
+import { RouteTable } from './routing/route-table.service.js';
 import {
   ConfigurableStreamingModule,
   STREAMING_ASYNC_OPTIONS_TYPE,
   STREAMING_MODULE_OPTIONS,
   STREAMING_OPTIONS_TYPE,
-} from './streaming-module.definition.js';
+} from './streaming.module-definition.js';
 import {
   STREAMING_ADAPTER,
   STREAMING_RESOLVED_CONFIG,
   STREAMING_TRANSPORTS,
 } from './streaming.constants.js';
-import { TransportLifecycle } from './transports/transport-lifecycle.js';
-import { WebSocketTransport } from './transports/websocket/web-socket.transport.js';
+import { TransportLifecycle } from './streaming-lifecycle.service.js';
+import { WebSocketTransport } from './transports/web-socket/web-socket.transport.js';
 import { SseTransport } from './transports/sse/sse.transport.js';
-import { WebTransportServerInfo } from './transports/web-transport/web-transport-server-info.js';
+import { WebTransportServerInfo } from './transports/web-transport/web-transport-server-info.service.js';
 import { WebTransportTransport } from './transports/web-transport/web-transport.transport.js';
 
 const providers: Provider[] = [

@@ -10,11 +10,11 @@ import {
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { ForgeStreamingModule } from '../../src/streaming.module.js';
-import { StreamingManager } from '../../src/core/streaming-manager.js';
+import { StreamingManager } from '../../src/manager/streaming-manager.service.js';
 import { SseRoute } from '../../src/decorators/sse-route.decorator.js';
 import { WebSocketRoute } from '../../src/decorators/web-socket-route.decorator.js';
 import { WebTransportRoute } from '../../src/decorators/web-transport-route.decorator.js';
-import { WebTransportServerInfo } from '../../src/transports/web-transport/web-transport-server-info.js';
+import { WebTransportServerInfo } from '../../src/transports/web-transport/web-transport-server-info.service.js';
 import type {
   HandshakeRequest,
   SseContext,

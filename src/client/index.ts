@@ -7,7 +7,7 @@ export {
   FrameDecoder,
   FRAME_HEADER_BYTES,
   MAX_FRAME_PAYLOAD,
-} from './message-framing.js';
+} from '../wire/web-transport-frame.codec.js';
 export {
   connectWebTransport,
   WebTransportClientSession,

@@ -1,4 +1,4 @@
-import { encodeFrame, FrameDecoder, MAX_FRAME_PAYLOAD } from './message-framing.js';
+import { encodeFrame, FrameDecoder, MAX_FRAME_PAYLOAD } from '../wire/web-transport-frame.codec.js';
 import { resolveWebTransport, type WebTransportImplementation } from './web-transport-factory.js';
 import type {
   CertificateHashInput,

@@ -1,4 +1,4 @@
-import { validateOriginCheck } from '../context/origin-check.js';
+import { validateOriginCheck } from '../handshake/origin-check.js';
 import { InvalidConfigError } from '../errors/invalid-config.error.js';
 import {
   SLOW_CONSUMER_POLICIES,

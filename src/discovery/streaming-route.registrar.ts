@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { validateRouteOptions } from '../config/resolve-config.js';
-import { StreamingContextCreator } from '../context/streaming-context-creator.js';
-import { RouteTable } from '../routing/route-table.js';
+import { StreamingContextCreator } from '../handshake/route-pipeline.service.js';
+import { RouteTable } from '../routing/route-table.service.js';
 import { StreamingRoutesExplorer } from './streaming-routes.explorer.js';
 
 /** Turns discovered decorated methods into routes when the module initializes. */

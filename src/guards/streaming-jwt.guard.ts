@@ -8,15 +8,15 @@ import {
 } from '@nestjs/common';
 import { createSecretKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { jwtVerify, type JWTPayload } from 'jose';
-import { headerValue } from '../context/handshake-request.factory.js';
-import { StreamingExecutionContext } from '../context/streaming-execution-context.js';
+import { headerValue } from '../handshake/handshake-request.js';
+import { StreamingExecutionContext } from '../handshake/streaming-execution-context.js';
 import type { HandshakeRequest } from '../interfaces/connection.interface.js';
 import type {
   ResolvedStreamingConfig,
   StreamingJwtOptions,
 } from '../interfaces/streaming-config.interface.js';
 import { STREAMING_RESOLVED_CONFIG } from '../streaming.constants.js';
-import { tokenFromSubprotocols } from '../transports/websocket/subprotocol.js';
+import { tokenFromSubprotocols } from '../wire/subprotocols.js';
 
 /** Where a client may put its token, in the order they are tried. */
 export function extractToken(request: HandshakeRequest): string | undefined {

@@ -1,5 +1,5 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { StreamingExecutionContext } from '../context/streaming-execution-context.js';
+import { StreamingExecutionContext } from '../handshake/streaming-execution-context.js';
 import { StreamingException } from '../errors/streaming.exception.js';
 import { CloseCode } from '../errors/close-codes.js';
 import type { HandshakeRequest } from '../interfaces/connection.interface.js';

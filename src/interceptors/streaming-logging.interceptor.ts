@@ -6,7 +6,7 @@ import {
   type NestInterceptor,
 } from '@nestjs/common';
 import { finalize, type Observable } from 'rxjs';
-import { StreamingExecutionContext } from '../context/streaming-execution-context.js';
+import { StreamingExecutionContext } from '../handshake/streaming-execution-context.js';
 
 /**
  * Logs when a streaming connection starts and ends (protocol, route, remote address, duration,

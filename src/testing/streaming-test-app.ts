@@ -3,7 +3,7 @@ import { Test } from '@nestjs/testing';
 import type { AddressInfo } from 'node:net';
 import type { StreamingConfig } from '../interfaces/streaming-config.interface.js';
 import { ForgeStreamingModule } from '../streaming.module.js';
-import { StreamingManager } from '../core/streaming-manager.js';
+import { StreamingManager } from '../manager/streaming-manager.service.js';
 import {
   WebSocketTestConnection,
   type WebSocketTestOptions,
@@ -13,7 +13,7 @@ import {
   WebTransportTestSession,
   type WebTransportTestSessionOptions,
 } from './web-transport-test-session.js';
-import { WebTransportServerInfo } from '../transports/web-transport/web-transport-server-info.js';
+import { WebTransportServerInfo } from '../transports/web-transport/web-transport-server-info.service.js';
 
 /** Which Nest HTTP platform a test app runs on. */
 export type TestPlatform = 'express' | 'fastify';

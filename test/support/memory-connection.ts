@@ -1,7 +1,7 @@
-import { BaseConnection, type ConnectionInit } from '../../src/core/base-connection.js';
-import type { OutboundMessage } from '../../src/core/outbound-message.js';
-import type { OutboundChunk } from '../../src/core/outbound-queue.js';
-import { StreamingStatsCollector } from '../../src/core/streaming-stats.collector.js';
+import { BaseConnection, type ConnectionInit } from '../../src/connection/base.connection.js';
+import type { OutboundMessage } from '../../src/connection/outbound-message.js';
+import type { OutboundChunk } from '../../src/connection/outbound-queue.js';
+import { StreamingStatsCollector } from '../../src/stats/streaming-stats-collector.service.js';
 import type { StreamingProtocol } from '../../src/interfaces/connection.interface.js';
 
 /**

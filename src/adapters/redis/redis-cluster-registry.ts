@@ -5,7 +5,7 @@ import type {
   PresenceMember,
 } from '../../interfaces/streaming-adapter.interface.js';
 import type { StreamingStats } from '../../interfaces/streaming-stats.interface.js';
-import { encodeBusMessage } from './redis-bus-codec.js';
+import { encodeBusMessage } from './redis-bus.codec.js';
 import type { RedisKeys } from './redis-keys.js';
 
 /** What a room hash stores per member (the field is the connection id). */

@@ -5,7 +5,7 @@ import type {
   ConnectionCommand,
   PresenceEvent,
 } from '../../interfaces/streaming-adapter.interface.js';
-import { busMessageOrigin, decodeBusMessage } from './redis-bus-codec.js';
+import { busMessageOrigin, decodeBusMessage } from './redis-bus.codec.js';
 import type { RedisKeys } from './redis-keys.js';
 
 /** What the bus hands to the adapter. */

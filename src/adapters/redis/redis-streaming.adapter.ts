@@ -15,7 +15,7 @@ import type {
   RedisStreamingAdapterOptions,
   ResolvedRedisAdapterOptions,
 } from './redis-adapter-options.interface.js';
-import { encodeBusMessage } from './redis-bus-codec.js';
+import { encodeBusMessage } from './redis-bus.codec.js';
 import { RedisClusterRegistry } from './redis-cluster-registry.js';
 import { RedisConnections, type RedisRole } from './redis-connections.js';
 import { RedisHistoryStore } from './redis-history.store.js';

@@ -1,4 +1,4 @@
-import { matchesFilter } from '../../core/connection-filters.js';
+import { matchesFilter } from '../../registry/connection-filters.js';
 import type { ConnectionFilter } from '../../interfaces/connection-filter.interface.js';
 import type { StreamingConnection } from '../../interfaces/connection.interface.js';
 import type { SseAudience, SseHistoryEntry } from '../../interfaces/streaming-adapter.interface.js';

@@ -1,5 +1,5 @@
-import type { OutboundMessage } from '../../core/outbound-message.js';
-import { encodeSseBody, encodeSseChunk } from './sse-encoder.js';
+import type { OutboundMessage } from '../../connection/outbound-message.js';
+import { encodeSseBody, encodeSseChunk } from '../../wire/sse.codec.js';
 
 interface EncodedBroadcast {
   /** `event:` + `data:` lines + blank line; undefined when the event name is invalid. */

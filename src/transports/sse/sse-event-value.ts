@@ -1,4 +1,4 @@
-import { StreamEvent } from '../../core/stream-event.js';
+import { StreamEvent } from '../../connection/stream-event.js';
 import type { SseEvent } from '../../interfaces/connection.interface.js';
 
 const SSE_EVENT_KEYS = new Set(['event', 'data', 'id', 'retry']);

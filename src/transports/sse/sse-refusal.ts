@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { HandshakeRefusal } from '../../context/error-mapping.js';
+import type { HandshakeRefusal } from '../../handshake/refusal.js';
 
 /**
  * Answers a refused SSE request with a Nest-style JSON body and the refusal's status (never

@@ -3,10 +3,10 @@ import {
   BaseConnection,
   type ConnectionInit,
   type DeliveryContext,
-} from '../../core/base-connection.js';
-import { OutboundMessage } from '../../core/outbound-message.js';
-import type { OutboundChunk } from '../../core/outbound-queue.js';
-import { uncorkAtEndOfTick, type TickCorkable } from '../../core/tick-corker.js';
+} from '../../connection/base.connection.js';
+import { OutboundMessage } from '../../connection/outbound-message.js';
+import type { OutboundChunk } from '../../connection/outbound-queue.js';
+import { uncorkAtEndOfTick, type TickCorkable } from '../../connection/tick-corker.js';
 import { CloseCode } from '../../errors/close-codes.js';
 import { ConnectionClosedError } from '../../errors/connection-closed.error.js';
 import type { SseContext, SseWriteOptions } from '../../interfaces/connection.interface.js';
@@ -28,9 +28,9 @@ import {
   encodeSseComment,
   encodeSseData,
   ssePayloadText,
-} from './sse-encoder.js';
+} from '../../wire/sse.codec.js';
 import { toSseEvent } from './sse-event-value.js';
-import { SseHeadersSentError } from './sse-headers-sent.error.js';
+import { SseHeadersSentError } from '../../errors/sse-headers-sent.error.js';
 import { SseOutbox } from './sse-outbox.js';
 import type { SseRouteOrder } from './sse-route-order.js';
 

@@ -1,14 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { refusal, type HandshakeRefusal } from '../../context/error-mapping.js';
-import { drainConnections, HandshakeGate, trackConnection } from '../../context/handshake-gate.js';
+import { refusal, type HandshakeRefusal } from '../../handshake/refusal.js';
+import { drainConnections, HandshakeGate, trackConnection } from '../../handshake/handshake-gate.service.js';
 import {
   handshakeRequestFromIncoming,
   headerValue,
   pathOfTarget,
-} from '../../context/handshake-request.factory.js';
-import { BroadcastHooks } from '../../core/broadcast-hooks.js';
-import { StreamingStatsCollector } from '../../core/streaming-stats.collector.js';
+} from '../../handshake/handshake-request.js';
+import { BroadcastHooks } from '../../manager/broadcast-hooks.service.js';
+import { StreamingStatsCollector } from '../../stats/streaming-stats-collector.service.js';
 import type { HandshakeRequest } from '../../interfaces/connection.interface.js';
 import type { SseRouteOptions } from '../../interfaces/route-options.interface.js';
 import type { StreamingAdapter } from '../../interfaces/streaming-adapter.interface.js';
@@ -16,13 +16,13 @@ import type { ResolvedStreamingConfig } from '../../interfaces/streaming-config.
 import type {
   StreamingTransport,
   TransportStartContext,
-} from '../../interfaces/streaming-transport.interface.js';
-import type { RouteDefinition } from '../../routing/route-definition.js';
-import { RouteTable } from '../../routing/route-table.js';
+} from '../streaming-transport.interface.js';
+import type { RouteDefinition } from '../../handshake/route-definition.js';
+import { RouteTable } from '../../routing/route-table.service.js';
 import { STREAMING_ADAPTER, STREAMING_RESOLVED_CONFIG } from '../../streaming.constants.js';
-import { createSseBroadcastPreparer } from './sse-broadcast.preparer.js';
+import { createSseBroadcastPreparer } from './sse-broadcast-preparer.js';
 import { SseConnectionImpl } from './sse.connection.js';
-import { ServerListenerTakeover } from '../server-listener-takeover.js';
+import { ServerListenerTakeover } from '../http/server-listener-takeover.js';
 import { writeJsonRefusal } from './sse-refusal.js';
 import { SseRouteOrder } from './sse-route-order.js';
 

@@ -1,4 +1,4 @@
-import { parseRequestTarget } from '../../context/handshake-request.factory.js';
+import { parseRequestTarget } from '../../handshake/handshake-request.js';
 import type { HandshakeRequest, WebTransportKind } from '../../interfaces/connection.interface.js';
 
 /** Which transport a library session request arrived on. */

@@ -1,15 +1,15 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { HandshakeRefusal } from '../../context/error-mapping.js';
-import { writeRawRefusal } from '../raw-http-response.js';
+import type { HandshakeRefusal } from '../../handshake/refusal.js';
+import { writeRawRefusal } from '../http/raw-http-response.js';
 import type { FlowControlWindows } from './web-transport-flow-control.js';
 import type {
   LibraryServer,
   LibraryServerClass,
   LibrarySession,
   LibrarySessionRequestEvent,
-} from './web-transport-library.types.js';
+} from './web-transport-library.interface.js';
 
 /** Internal path every accepted session is delivered on (routing happens in the request hook). */
 const SESSION_PATH = '/.forge-streaming/sessions';

@@ -3,7 +3,7 @@ import type {
   WebTransportReadable,
   WebTransportWritable,
 } from '../../interfaces/connection.interface.js';
-import type { LibraryBidiStream } from './web-transport-library.types.js';
+import type { LibraryBidiStream } from './web-transport-library.interface.js';
 
 const encoder = new TextEncoder();
 

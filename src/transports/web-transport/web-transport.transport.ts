@@ -1,15 +1,15 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { refusal, type HandshakeRefusal } from '../../context/error-mapping.js';
-import { drainConnections, HandshakeGate, trackConnection } from '../../context/handshake-gate.js';
-import { headerValue } from '../../context/handshake-request.factory.js';
-import { StreamingStatsCollector } from '../../core/streaming-stats.collector.js';
+import { refusal, type HandshakeRefusal } from '../../handshake/refusal.js';
+import { drainConnections, HandshakeGate, trackConnection } from '../../handshake/handshake-gate.service.js';
+import { headerValue } from '../../handshake/handshake-request.js';
+import { StreamingStatsCollector } from '../../stats/streaming-stats-collector.service.js';
 import { MissingDependencyError } from '../../errors/missing-dependency.error.js';
 import type { HandshakeRequest, WebTransportKind } from '../../interfaces/connection.interface.js';
 import type { WebTransportRouteOptions } from '../../interfaces/route-options.interface.js';
 import type { ResolvedStreamingConfig } from '../../interfaces/streaming-config.interface.js';
-import type { StreamingTransport } from '../../interfaces/streaming-transport.interface.js';
-import type { RouteDefinition } from '../../routing/route-definition.js';
-import { RouteTable } from '../../routing/route-table.js';
+import type { StreamingTransport } from '../streaming-transport.interface.js';
+import type { RouteDefinition } from '../../handshake/route-definition.js';
+import { RouteTable } from '../../routing/route-table.service.js';
 import { STREAMING_RESOLVED_CONFIG } from '../../streaming.constants.js';
 import {
   certificateFromPem,
@@ -17,11 +17,11 @@ import {
   type WebTransportCertificate,
 } from './web-transport-certificate.js';
 import { flowControlWindows } from './web-transport-flow-control.js';
-import { HTTP3_ADDON, loadWebTransportLibrary } from './web-transport-library.loader.js';
+import { HTTP3_ADDON, loadWebTransportLibrary } from './load-web-transport-library.js';
 import { handshakeRequestFromSessionHeader, kindOfProtocol } from './web-transport-request.js';
 import { WebTransportServer, type PendingSessionRequest } from './web-transport-server.js';
-import { WebTransportServerInfo } from './web-transport-server-info.js';
-import { WebTransportSessionImpl } from './web-transport.session.js';
+import { WebTransportServerInfo } from './web-transport-server-info.service.js';
+import { WebTransportSessionImpl } from './web-transport.connection.js';
 
 /**
  * Serves WebTransport routes on a server of their own (`webTransport.host/port`) with

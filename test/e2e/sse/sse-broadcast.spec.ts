@@ -9,8 +9,8 @@ import {
   inRoom,
   onRoute,
   protocol,
-} from '../../../src/core/connection-filters.js';
-import { StreamEvent } from '../../../src/core/stream-event.js';
+} from '../../../src/registry/connection-filters.js';
+import { StreamEvent } from '../../../src/connection/stream-event.js';
 import { SseRoute } from '../../../src/decorators/sse-route.decorator.js';
 import type { SseContext } from '../../../src/interfaces/connection.interface.js';
 import { createStreamingTestApp } from '../../../src/testing/streaming-test-app.js';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { request, type IncomingMessage } from 'node:http';
 import { describe, test } from 'node:test';
 import { NEVER, Observable } from 'rxjs';
-import { onRoute } from '../../../src/core/connection-filters.js';
+import { onRoute } from '../../../src/registry/connection-filters.js';
 import { SseRoute } from '../../../src/decorators/sse-route.decorator.js';
 import type { SseContext } from '../../../src/interfaces/connection.interface.js';
 import { createStreamingTestApp } from '../../../src/testing/streaming-test-app.js';

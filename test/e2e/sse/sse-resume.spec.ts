@@ -9,10 +9,10 @@ import {
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { NEVER, concat, from, map } from 'rxjs';
-import { InMemoryHistoryStore } from '../../../src/adapters/in-memory-history.store.js';
-import { InMemoryStreamingAdapter } from '../../../src/adapters/in-memory-streaming.adapter.js';
-import { forUser, onRoute } from '../../../src/core/connection-filters.js';
-import { StreamEvent } from '../../../src/core/stream-event.js';
+import { InMemoryHistoryStore } from '../../../src/adapters/in-memory/in-memory-history.store.js';
+import { InMemoryStreamingAdapter } from '../../../src/adapters/in-memory/in-memory-streaming.adapter.js';
+import { forUser, onRoute } from '../../../src/registry/connection-filters.js';
+import { StreamEvent } from '../../../src/connection/stream-event.js';
 import { SseRoute } from '../../../src/decorators/sse-route.decorator.js';
 import type { HandshakeRequest, SseContext } from '../../../src/interfaces/connection.interface.js';
 import type {
@@ -22,7 +22,7 @@ import type {
 } from '../../../src/interfaces/streaming-adapter.interface.js';
 import { createStreamingTestApp } from '../../../src/testing/streaming-test-app.js';
 import { SseTestRequest, type ReceivedSseEvent } from '../../../src/testing/sse-test-request.js';
-import { SSE_RESET_EVENT } from '../../../src/transports/sse/sse-encoder.js';
+import { SSE_RESET_EVENT } from '../../../src/wire/sse.codec.js';
 import { waitFor } from '../../support/wait-for.js';
 import { PLATFORMS, baseUrl, openEventSource } from './sse-test-support.js';
 

@@ -3,7 +3,7 @@
 // reading. Arguments: URL, certificate SHA-256 (hex). Opens the message stream, sends "hello",
 // prints `READY`, then one `SEQ n` line per 64 KiB message received (n = its first 4 bytes,
 // big-endian) and `CLOSED` once the session ends. Closing its stdin closes the session.
-import { encodeFrame, FrameDecoder } from '../../../src/client/message-framing.js';
+import { encodeFrame, FrameDecoder } from '../../../src/wire/web-transport-frame.codec.js';
 import { resolveWebTransport } from '../../../src/client/web-transport-factory.js';
 
 const [url, hashHex] = process.argv.slice(2);

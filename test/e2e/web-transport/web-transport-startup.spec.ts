@@ -11,7 +11,7 @@ import {
   WebTransportServerInfo,
   type WebTransportSession,
 } from '../../../src/index.js';
-import { loadWebTransportLibrary } from '../../../src/transports/web-transport/web-transport-library.loader.js';
+import { loadWebTransportLibrary } from '../../../src/transports/web-transport/load-web-transport-library.js';
 import { webTransportModule } from './web-transport-fixture.js';
 
 @Controller()

@@ -7,7 +7,7 @@ import {
   protocol,
   allOf,
   anyOf,
-} from '../../../../src/core/connection-filters.js';
+} from '../../../../src/registry/connection-filters.js';
 import type { StreamingConnection } from '../../../../src/interfaces/connection.interface.js';
 import type { SseHistoryEntry } from '../../../../src/interfaces/streaming-adapter.interface.js';
 import {

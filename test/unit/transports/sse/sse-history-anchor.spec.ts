@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { InMemoryHistoryStore } from '../../../../src/adapters/in-memory-history.store.js';
+import { InMemoryHistoryStore } from '../../../../src/adapters/in-memory/in-memory-history.store.js';
 
 test('replay returns the entry named by the id as anchor while it is held', async () => {
   const store = new InMemoryHistoryStore();

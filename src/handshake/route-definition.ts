@@ -1,0 +1,28 @@
+import type { StreamingProtocol } from '../interfaces/connection.interface.js';
+import type { AnyRouteOptions } from '../interfaces/route-options.interface.js';
+import type { StreamingHandshake } from './streaming-handshake.js';
+import type { HandshakeRequest } from '../interfaces/connection.interface.js';
+
+/** Runs guards, interceptors, the accept step and the handler for one connection attempt. */
+export type RouteInvoker = (
+  request: HandshakeRequest,
+  handshake: StreamingHandshake,
+) => Promise<unknown>;
+
+/** A route ready to serve: its pattern, options and compiled pipeline. */
+export interface RouteDefinition {
+  readonly protocol: StreamingProtocol;
+  /** Full path pattern, controller prefix included (`/ws/chat/:room`). */
+  readonly path: string;
+  readonly options: AnyRouteOptions;
+  /** Where it came from, for messages (`ChatController.chat` or `StreamingManager.webSocket`). */
+  readonly source: string;
+  /** The compiled pipeline. */
+  readonly invoke: RouteInvoker;
+}
+
+/** A route matched against a request path. */
+export interface RouteMatch {
+  readonly route: RouteDefinition;
+  readonly params: Readonly<Record<string, string>>;
+}

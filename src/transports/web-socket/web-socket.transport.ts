@@ -1,0 +1,252 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import { refusal, type HandshakeRefusal } from '../../handshake/refusal.js';
+import {
+  drainConnections,
+  HandshakeGate,
+  trackConnection,
+  type HandshakeResponder,
+} from '../../handshake/handshake-gate.service.js';
+import {
+  handshakeRequestFromIncoming,
+  headerValue,
+  pathOfTarget,
+  WEBSOCKET_UPGRADE_HEADERS,
+} from '../../handshake/handshake-request.js';
+import { StreamingStatsCollector } from '../../stats/streaming-stats-collector.service.js';
+import type { HandshakeRequest } from '../../interfaces/connection.interface.js';
+import type { WebSocketRouteOptions } from '../../interfaces/route-options.interface.js';
+import type { ResolvedStreamingConfig } from '../../interfaces/streaming-config.interface.js';
+import type {
+  StreamingTransport,
+  TransportStartContext,
+} from '../streaming-transport.interface.js';
+import type { RouteDefinition } from '../../handshake/route-definition.js';
+import { RouteTable } from '../../routing/route-table.service.js';
+import { STREAMING_RESOLVED_CONFIG } from '../../streaming.constants.js';
+import { writeRawRefusal } from '../http/raw-http-response.js';
+import { isInternalListener } from '../http/headers-timeout.js';
+import { ServerListenerTakeover } from '../http/server-listener-takeover.js';
+import {
+  WebSocketConnectionImpl,
+  type WebSocketConnectionLimits,
+} from './web-socket.connection.js';
+import { selectSubprotocol } from '../../wire/subprotocols.js';
+import { ForgeWebSocket } from './forge-web-socket.js';
+import { HeartbeatScheduler } from './heartbeat-scheduler.js';
+
+const WEBSOCKET_KEY = /^[+/0-9A-Za-z]{22}==$/;
+
+/**
+ * Serves WebSocket routes on the Nest HTTP server (Express or Fastify): routes upgrades by path,
+ * refuses with real HTTP statuses before the upgrade (origin 403, limit 503, guards 401/403,
+ * rate 429), and upgrades with `ws` once the pipeline accepts.
+ */
+@Injectable()
+export class WebSocketTransport implements StreamingTransport {
+  readonly protocol = 'websocket' as const;
+  private readonly logger = new Logger('ForgeStreaming');
+  private readonly servers = new Map<string, WebSocketServer>();
+  private readonly routeOfRequest = new WeakMap<IncomingMessage, RouteDefinition>();
+  /** Per-route connection limits, shared by every connection of the route. */
+  private readonly limitsOfRoute = new WeakMap<RouteDefinition, WebSocketConnectionLimits>();
+  private readonly connections = new Set<WebSocketConnectionImpl>();
+  private httpServer: Server | undefined;
+  private accepting = false;
+  private readonly heartbeat: HeartbeatScheduler | undefined;
+  private takeover: ServerListenerTakeover<[IncomingMessage, Duplex, Buffer]> | undefined;
+
+  constructor(
+    @Inject(STREAMING_RESOLVED_CONFIG) private readonly config: ResolvedStreamingConfig,
+    @Inject(RouteTable) private readonly routes: RouteTable,
+    @Inject(HandshakeGate) private readonly gate: HandshakeGate,
+    @Inject(StreamingStatsCollector) private readonly stats: StreamingStatsCollector,
+  ) {
+    const { pingPeriod, pongWait } = config.websocket;
+    this.heartbeat =
+      pingPeriod > 0 ? new HeartbeatScheduler(pingPeriod, pongWait, this.connections) : undefined;
+  }
+
+  start(context: TransportStartContext): Promise<void> {
+    if (!this.config.websocket.enabled) return Promise.resolve();
+    if (!context.httpServer) {
+      if (this.routes.has('websocket')) {
+        this.logger.warn('WebSocket routes are declared but the application has no HTTP server');
+      }
+      return Promise.resolve();
+    }
+    this.httpServer = context.httpServer;
+    this.takeover = new ServerListenerTakeover<[IncomingMessage, Duplex, Buffer]>(
+      context.httpServer,
+      'upgrade',
+      (req, socket, head) => this.handleUpgrade(req, socket, head),
+    );
+    this.takeover.install();
+    this.heartbeat?.start();
+    this.accepting = true;
+    return Promise.resolve();
+  }
+
+  async shutdown(deadline: number): Promise<void> {
+    this.accepting = false;
+    this.takeover?.uninstall();
+    this.takeover = undefined;
+    await drainConnections(this.connections, deadline, (conn) => conn.terminate());
+    this.heartbeat?.stop();
+    for (const server of this.servers.values()) server.close();
+    this.servers.clear();
+  }
+
+  /** Serves the upgrade when its path is a WebSocket route (or no other handler can); else false. */
+  private handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    const path = pathOfTarget(req.url ?? '/');
+    const match = this.routes.match('websocket', path);
+    const responder = rawSocketResponder(socket);
+    if (!match) {
+      if (this.otherUpgradeHandlers() > 0) return false;
+      this.gate.refuse(
+        responder,
+        refusal(404, `Cannot upgrade ${path}: no WebSocket route`, 'not-found'),
+      );
+      return true;
+    }
+    socket.on('error', destroyOnError);
+    if (!this.accepting) {
+      this.gate.refuse(responder, refusal(503, 'Server is shutting down', 'limit'));
+      return true;
+    }
+    const invalid = this.validateHandshake(req);
+    if (invalid) {
+      this.gate.refuse(responder, refusal(400, invalid, 'error'));
+      return true;
+    }
+    const request = handshakeRequestFromIncoming(req, match.params, WEBSOCKET_UPGRADE_HEADERS);
+    this.gate.run({
+      protocol: 'websocket',
+      match,
+      request,
+      origin: headerValue(req.headers, 'origin'),
+      host: req.headers.host,
+      settings: this.config.websocket,
+      timeoutMs: this.config.websocket.handshakeTimeout,
+      responder,
+      accept: (values) => this.accept(req, socket, head, match.route, request, values),
+    });
+    return true;
+  }
+
+  private accept(
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    route: RouteDefinition,
+    request: HandshakeRequest,
+    values: Map<string, unknown>,
+  ): Promise<WebSocketConnectionImpl> {
+    return new Promise((resolve, reject) => {
+      if (socket.destroyed) {
+        reject(new Error('The client went away during the handshake'));
+        return;
+      }
+      const onGone = () => reject(new Error('The client went away during the handshake'));
+      socket.once('close', onGone);
+      const options = route.options as WebSocketRouteOptions;
+      const server = this.serverFor(options);
+      this.routeOfRequest.set(req, route);
+      server.handleUpgrade(req, socket, head, (upgraded) => {
+        const ws = upgraded as ForgeWebSocket;
+        socket.off('close', onGone);
+        // From here `ws` handles socket errors.
+        socket.off('error', destroyOnError);
+        const settings = this.config.websocket;
+        const conn = new WebSocketConnectionImpl(
+          ws,
+          {
+            protocol: 'websocket',
+            route: route.path,
+            request,
+            values,
+            stats: this.stats,
+            bufferLimit: options.writeBufferSize ?? settings.writeBufferSize,
+            slowConsumer: options.slowConsumer ?? this.config.slowConsumer,
+            batching: options.batching,
+          },
+          this.limitsFor(route),
+        );
+        trackConnection(this.connections, conn);
+        resolve(conn);
+      });
+    });
+  }
+
+  private limitsFor(route: RouteDefinition): WebSocketConnectionLimits {
+    let limits = this.limitsOfRoute.get(route);
+    if (!limits) {
+      const settings = this.config.websocket;
+      limits = {
+        readBufferSize: settings.readBufferSize,
+        heartbeat: this.heartbeat,
+        messageRateLimit: (route.options as WebSocketRouteOptions).messageRateLimit,
+      };
+      this.limitsOfRoute.set(route, limits);
+    }
+    return limits;
+  }
+
+  private serverFor(options: WebSocketRouteOptions): WebSocketServer {
+    const maxPayload = options.maxMessageSize ?? this.config.websocket.maxMessageSize;
+    const key = String(maxPayload);
+    let server = this.servers.get(key);
+    if (!server) {
+      server = new WebSocketServer({
+        noServer: true,
+        clientTracking: false,
+        WebSocket: ForgeWebSocket,
+        maxPayload,
+        perMessageDeflate: this.config.websocket.perMessageDeflate
+          ? { threshold: 1024, concurrencyLimit: 10 }
+          : false,
+        handleProtocols: (offered, req) => {
+          const route = this.routeOfRequest.get(req);
+          const wanted = (route?.options as WebSocketRouteOptions | undefined)?.subprotocols;
+          return selectSubprotocol(offered, wanted);
+        },
+      });
+      this.servers.set(key, server);
+    }
+    return server;
+  }
+
+  /** Upgrade handlers besides this transport (a Nest gateway adapter, socket.io …). */
+  private otherUpgradeHandlers(): number {
+    const later = (this.httpServer?.listeners('upgrade') ?? []).filter(
+      (listener) => !isInternalListener(listener) && !this.takeover?.owns(listener),
+    ).length;
+    return (this.takeover?.passOnCount ?? 0) + later;
+  }
+
+  private validateHandshake(req: IncomingMessage): string | undefined {
+    if (req.method !== 'GET') return 'WebSocket handshakes must use GET';
+    if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket')
+      return 'Missing or invalid Upgrade header';
+    const key = headerValue(req.headers, 'sec-websocket-key');
+    if (!key || !WEBSOCKET_KEY.test(key.trim()))
+      return 'Missing or invalid Sec-WebSocket-Key header';
+    const version = headerValue(req.headers, 'sec-websocket-version');
+    if (version !== '13' && version !== '8')
+      return 'Missing or invalid Sec-WebSocket-Version header';
+    return undefined;
+  }
+}
+
+/** Answers refusals on the raw socket (built apart so it captures the socket alone). */
+function rawSocketResponder(socket: Duplex): HandshakeResponder {
+  return { refuse: (answer: HandshakeRefusal) => writeRawRefusal(socket, answer) };
+}
+
+/** Socket error listener during the handshake (a plain function: it must not retain the request). */
+function destroyOnError(this: Duplex): void {
+  this.destroy();
+}
