@@ -1,3 +1,7 @@
+/**
+ * `nestjs-forge-streaming`: what an application author uses. Adapter authors find the adapter
+ * SPI in `nestjs-forge-streaming/adapter`.
+ */
 export { ForgeStreamingModule } from './streaming.module.js';
 export type { StreamingModuleExtras } from './streaming.module-definition.js';
 export { STREAMING_CONTEXT_TYPE, STREAMING_ROUTE_METADATA } from './streaming.constants.js';
@@ -36,22 +40,29 @@ export { StreamingLoggingInterceptor } from './interceptors/streaming-logging.in
 
 export { CloseCode, type CloseCodeValue } from './errors/close-codes.js';
 export { StreamingException } from './errors/streaming.exception.js';
+export {
+  StreamingError,
+  StreamingErrorCode,
+  type StreamingErrorCodeValue,
+} from './errors/streaming.error.js';
 export { ConnectionClosedError } from './errors/connection-closed.error.js';
 export { ConnectionNotFoundError } from './errors/connection-not-found.error.js';
 export { InvalidRouteError } from './errors/invalid-route.error.js';
 export { InvalidConfigError } from './errors/invalid-config.error.js';
+export { InvalidStateError } from './errors/invalid-state.error.js';
 export { MissingDependencyError } from './errors/missing-dependency.error.js';
+export { HandshakeAbandonedError } from './errors/handshake-abandoned.error.js';
+export { HandshakeTimeoutError } from './errors/handshake-timeout.error.js';
+export { SseFieldError } from './errors/sse-field.error.js';
+export { SseHeadersSentError } from './errors/sse-headers-sent.error.js';
+export { WebTransportUnavailableError } from './errors/web-transport-unavailable.error.js';
 
 export {
   WebTransportServerInfo,
   type WebTransportCertificateHash,
 } from './transports/web-transport/web-transport-server-info.service.js';
 
-export { SSE_ERROR_EVENT, SSE_RESET_EVENT, SseFieldError } from './wire/sse.codec.js';
-export { SseHeadersSentError } from './errors/sse-headers-sent.error.js';
-
-export { InMemoryStreamingAdapter } from './adapters/in-memory/in-memory-streaming.adapter.js';
-export { InMemoryHistoryStore } from './adapters/in-memory/in-memory-history.store.js';
+export { SSE_ERROR_EVENT, SSE_RESET_EVENT } from './wire/sse.codec.js';
 
 export {
   MessageType,
@@ -105,17 +116,8 @@ export type {
 } from './interfaces/streaming-stats.interface.js';
 export type {
   AdapterHealth,
-  BroadcastEnvelope,
-  ConnectionCommand,
   ConnectionDescriptor,
   PresenceEvent,
   PresenceMember,
-  SseAudience,
-  SseGapNotice,
-  SseHistoryEntry,
-  SseHistoryStore,
-  SseReplay,
   StreamingAdapter,
-  StreamingAdapterHost,
-  WireMessage,
 } from './interfaces/streaming-adapter.interface.js';

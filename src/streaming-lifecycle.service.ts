@@ -4,51 +4,39 @@ import {
   Logger,
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { Server } from 'node:http';
-import { StreamingManager } from './manager/streaming-manager.service.js';
+import { ClusterHost } from './cluster/cluster-host.service.js';
 import type { ResolvedStreamingConfig } from './interfaces/streaming-config.interface.js';
-import type { StreamingAdapter } from './interfaces/streaming-adapter.interface.js';
-import type { StreamingTransport } from './transports/streaming-transport.interface.js';
-import {
-  STREAMING_ADAPTER,
-  STREAMING_RESOLVED_CONFIG,
-  STREAMING_TRANSPORTS,
-} from './streaming.constants.js';
+import { STREAMING_RESOLVED_CONFIG, STREAMING_TRANSPORTS } from './streaming.constants.js';
 import { HeadersTimeout } from './transports/http/headers-timeout.js';
+import type { StreamingTransport } from './transports/streaming-transport.interface.js';
 
 /**
- * Starts the adapter and the transports when the application boots, and drains them on
- * shutdown (before the HTTP server closes) within `shutdownTimeout`.
+ * The module's start and stop, in order. Start: the adapter joins the cluster, then the
+ * transports accept. Stop (before the HTTP server closes): every transport drains within
+ * `shutdownTimeout` (new attempts get 503 meanwhile), then every transport stops, then the
+ * instance leaves the cluster (registry entries, presence), so other instances stop counting it
+ * at once.
  */
 @Injectable()
-export class TransportLifecycle
-  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
-{
+export class StreamingLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('ForgeStreaming');
   private headersTimeout: HeadersTimeout | undefined;
   private started = false;
+  private joined = false;
 
   constructor(
     @Inject(STREAMING_TRANSPORTS) private readonly transports: StreamingTransport[],
-    @Inject(STREAMING_ADAPTER) private readonly adapter: StreamingAdapter,
+    @Inject(ClusterHost) private readonly cluster: ClusterHost,
     @Inject(STREAMING_RESOLVED_CONFIG) private readonly config: ResolvedStreamingConfig,
-    @Inject(StreamingManager) private readonly manager: StreamingManager,
     @Inject(HttpAdapterHost) private readonly httpAdapterHost: HttpAdapterHost,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const manager = this.manager;
-    await this.adapter.init({
-      instanceId: manager.instanceId,
-      deliverLocal: (envelope) => manager.deliverRemote(envelope),
-      applyLocal: (command) => manager.applyLocal(command),
-      localStats: () => manager.getStats(),
-      localConnections: () => manager.localDescriptors(),
-      emitPresence: (event) => manager.emitPresence(event),
-    });
+    await this.cluster.start();
+    this.joined = true;
     const httpAdapter = this.httpAdapterHost?.httpAdapter;
     const httpServer = httpAdapter?.getHttpServer() as Server | undefined;
     const context = { httpServer, httpAdapterType: httpAdapter?.getType() };
@@ -63,18 +51,31 @@ export class TransportLifecycle
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    if (!this.started) return;
-    this.started = false;
-    const deadline = Date.now() + this.config.shutdownTimeout;
-    const results = await Promise.allSettled(this.transports.map((t) => t.shutdown(deadline)));
-    for (const result of results) {
-      if (result.status === 'rejected')
-        this.logger.error(`Transport shutdown failed: ${String(result.reason)}`);
+    if (this.started) {
+      this.started = false;
+      const deadline = Date.now() + this.config.shutdownTimeout;
+      await this.settleAll('drain', (transport) => transport.drain(deadline));
+      await this.settleAll('stop', (transport) => transport.stop());
+      this.headersTimeout?.stop();
     }
-    this.headersTimeout?.stop();
+    if (!this.joined) return;
+    this.joined = false;
+    try {
+      await this.cluster.stop();
+    } catch (error) {
+      this.logger.error(`Leaving the cluster failed: ${(error as Error).message}`);
+    }
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    await this.adapter.close();
+  private async settleAll(
+    step: string,
+    run: (transport: StreamingTransport) => Promise<void>,
+  ): Promise<void> {
+    const results = await Promise.allSettled(this.transports.map(run));
+    for (const result of results) {
+      if (result.status === 'rejected') {
+        this.logger.error(`Transport ${step} failed: ${String(result.reason)}`);
+      }
+    }
   }
 }

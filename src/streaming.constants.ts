@@ -12,3 +12,6 @@ export const STREAMING_ADAPTER = Symbol('FORGE_STREAMING_ADAPTER');
 
 /** Injection token of the list of started transports. */
 export const STREAMING_TRANSPORTS = Symbol('FORGE_STREAMING_TRANSPORTS');
+
+/** Injection token of this instance's id (unique across the cluster; a random UUID). */
+export const STREAMING_INSTANCE_ID = Symbol('FORGE_STREAMING_INSTANCE_ID');

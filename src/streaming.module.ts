@@ -1,43 +1,50 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { randomUUID } from 'node:crypto';
 import { InMemoryStreamingAdapter } from './adapters/in-memory/in-memory-streaming.adapter.js';
+import { BroadcastHooks } from './broadcast/broadcast-hooks.service.js';
+import { Broadcaster } from './broadcast/broadcaster.service.js';
+import { ClusterHost } from './cluster/cluster-host.service.js';
+import { StreamingPresence } from './cluster/presence.service.js';
 import { resolveStreamingConfig } from './config/resolve-config.js';
-import { AdmissionControl } from './handshake/admission-control.service.js';
-import { ConnectionRunner } from './handshake/connection-runner.service.js';
-import { HandshakeGate } from './handshake/handshake-gate.service.js';
-import { StreamingContextCreator } from './handshake/route-pipeline.service.js';
-import { BroadcastHooks } from './manager/broadcast-hooks.service.js';
-import { ConnectionRegistry } from './registry/connection-registry.service.js';
-import { StreamingManager } from './manager/streaming-manager.service.js';
-import { StreamingStatsCollector } from './stats/streaming-stats-collector.service.js';
 import { StreamingMetadataAccessor } from './discovery/streaming-metadata.accessor.js';
 import { StreamingRouteRegistrar } from './discovery/streaming-route.registrar.js';
 import { StreamingRoutesExplorer } from './discovery/streaming-routes.explorer.js';
 import { StreamingJwtGuard } from './guards/streaming-jwt.guard.js';
 import { StreamingRateLimitGuard } from './guards/streaming-rate-limit.guard.js';
+import { AdmissionControl } from './handshake/admission-control.service.js';
+import { ConnectionRunner } from './handshake/connection-runner.service.js';
+import { HandshakeGate } from './handshake/handshake-gate.service.js';
+import { NestEnhancers } from './handshake/nest-enhancers.service.js';
+import { RoutePipelineFactory } from './handshake/route-pipeline.service.js';
 import { StreamingLoggingInterceptor } from './interceptors/streaming-logging.interceptor.js';
 import type {
   ResolvedStreamingConfig,
   StreamingConfig,
 } from './interfaces/streaming-config.interface.js';
+import { StreamingManager } from './manager/streaming-manager.service.js';
+import { ConnectionRegistry } from './registry/connection-registry.service.js';
 import { RouteTable } from './routing/route-table.service.js';
+import { StreamingStatsCollector } from './stats/streaming-stats-collector.service.js';
+import { StreamingLifecycle } from './streaming-lifecycle.service.js';
+import {
+  STREAMING_ADAPTER,
+  STREAMING_INSTANCE_ID,
+  STREAMING_RESOLVED_CONFIG,
+  STREAMING_TRANSPORTS,
+} from './streaming.constants.js';
 import {
   ConfigurableStreamingModule,
   STREAMING_ASYNC_OPTIONS_TYPE,
   STREAMING_MODULE_OPTIONS,
   STREAMING_OPTIONS_TYPE,
 } from './streaming.module-definition.js';
-import {
-  STREAMING_ADAPTER,
-  STREAMING_RESOLVED_CONFIG,
-  STREAMING_TRANSPORTS,
-} from './streaming.constants.js';
-import { TransportLifecycle } from './streaming-lifecycle.service.js';
-import { WebSocketTransport } from './transports/web-socket/web-socket.transport.js';
 import { SseTransport } from './transports/sse/sse.transport.js';
+import { WebSocketTransport } from './transports/web-socket/web-socket.transport.js';
 import { WebTransportServerInfo } from './transports/web-transport/web-transport-server-info.service.js';
 import { WebTransportTransport } from './transports/web-transport/web-transport.transport.js';
 
+/** The providers, in the order a reader meets their layers. */
 const providers: Provider[] = [
   {
     provide: STREAMING_RESOLVED_CONFIG,
@@ -50,18 +57,28 @@ const providers: Provider[] = [
       config.adapter ?? new InMemoryStreamingAdapter(),
     inject: [STREAMING_RESOLVED_CONFIG],
   },
-  ConnectionRegistry,
-  RouteTable,
-  StreamingStatsCollector,
-  BroadcastHooks,
-  AdmissionControl,
-  HandshakeGate,
-  ConnectionRunner,
-  StreamingContextCreator,
+  { provide: STREAMING_INSTANCE_ID, useFactory: () => randomUUID() },
+  // discovery
   StreamingMetadataAccessor,
   StreamingRoutesExplorer,
   StreamingRouteRegistrar,
+  // routing and handshake
+  RouteTable,
+  NestEnhancers,
+  RoutePipelineFactory,
+  ConnectionRunner,
+  AdmissionControl,
+  HandshakeGate,
+  // registry, stats, broadcast, cluster
+  StreamingStatsCollector,
+  ConnectionRegistry,
+  BroadcastHooks,
+  Broadcaster,
+  StreamingPresence,
+  ClusterHost,
+  // the façade
   StreamingManager,
+  // transports
   WebSocketTransport,
   SseTransport,
   WebTransportServerInfo,
@@ -71,7 +88,8 @@ const providers: Provider[] = [
     useFactory: (...transports: unknown[]) => transports,
     inject: [WebSocketTransport, SseTransport, WebTransportTransport],
   },
-  TransportLifecycle,
+  StreamingLifecycle,
+  // built-in enhancers
   StreamingJwtGuard,
   StreamingRateLimitGuard,
   StreamingLoggingInterceptor,

@@ -2,10 +2,7 @@ import { encodeFrame } from '../wire/web-transport-frame.codec.js';
 import type { WireMessage } from '../interfaces/streaming-adapter.interface.js';
 import { StreamEvent } from './stream-event.js';
 import { encodeSseData } from '../wire/sse.codec.js';
-import {
-  frameWebSocketMessage,
-  frameWebSocketText,
-} from '../wire/web-socket-frame.codec.js';
+import { frameWebSocketMessage, frameWebSocketText } from '../wire/web-socket-frame.codec.js';
 
 /**
  * A message encoded once for all recipients: JSON serialization, the WebSocket frame, the SSE

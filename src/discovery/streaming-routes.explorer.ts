@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js';
 import type { RouteMetadata } from '../decorators/route-metadata.js';
-import { joinPaths } from '../routing/route-table.service.js';
+import { joinPaths } from '../routing/route-paths.js';
 import { StreamingMetadataAccessor } from './streaming-metadata.accessor.js';
 
 /** A decorated method found on a controller or provider. */

@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { isObservable, type Observable } from 'rxjs';
 import type { BaseConnection } from '../connection/base.connection.js';
 import { ConnectionRegistry } from '../registry/connection-registry.service.js';
-import { StreamingStatsCollector } from '../stats/streaming-stats-collector.service.js';
 import { CloseCode } from '../errors/close-codes.js';
 import { ConnectionClosedError } from '../errors/connection-closed.error.js';
 import type { StreamingConnection } from '../interfaces/connection.interface.js';
@@ -10,6 +9,7 @@ import type { ResolvedStreamingConfig } from '../interfaces/streaming-config.int
 import type { StreamingMiddleware } from '../interfaces/streaming-middleware.interface.js';
 import { STREAMING_RESOLVED_CONFIG } from '../streaming.constants.js';
 import type { RouteDefinition } from './route-definition.js';
+import { InvalidStateError } from '../errors/invalid-state.error.js';
 
 /** A route handler: what the decorated method or the programmatic callback is. */
 export type StreamingHandler = (conn: StreamingConnection) => unknown;
@@ -24,7 +24,10 @@ export function composeMiddleware(
     if (index === middleware.length) return last();
     let called = false;
     return middleware[index](conn, () => {
-      if (called) return Promise.reject(new Error('next() called twice by a streaming middleware'));
+      if (called)
+        return Promise.reject(
+          new InvalidStateError('next() called twice by a streaming middleware'),
+        );
       called = true;
       return dispatch(index + 1);
     });
@@ -73,7 +76,6 @@ function drainObservable(source: Observable<unknown>, conn: BaseConnection): Pro
 export class ConnectionRunner {
   constructor(
     @Inject(ConnectionRegistry) private readonly registry: ConnectionRegistry,
-    @Inject(StreamingStatsCollector) private readonly stats: StreamingStatsCollector,
     @Inject(STREAMING_RESOLVED_CONFIG) private readonly config: ResolvedStreamingConfig,
   ) {}
 
@@ -90,7 +92,6 @@ export class ConnectionRunner {
     untilClosed = true,
   ): Promise<void> {
     this.registry.add(conn);
-    this.stats.connectionsOpened += 1;
     const middleware = route.options.middleware
       ? [...this.config.middleware, ...route.options.middleware]
       : this.config.middleware;

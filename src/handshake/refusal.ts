@@ -1,5 +1,8 @@
 import { HttpException } from '@nestjs/common';
 import { CloseCode } from '../errors/close-codes.js';
+import { ConnectionClosedError } from '../errors/connection-closed.error.js';
+import { HandshakeAbandonedError } from '../errors/handshake-abandoned.error.js';
+import { HandshakeTimeoutError } from '../errors/handshake-timeout.error.js';
 import { StreamingException } from '../errors/streaming.exception.js';
 import type { RejectionReason } from '../interfaces/streaming-stats.interface.js';
 
@@ -80,6 +83,13 @@ export function closeFromError(error: unknown): { code: number; reason: string }
 
 /** Whether an error is an expected refusal or policy outcome rather than a server fault. */
 export function isExpectedError(error: unknown): boolean {
-  if (error instanceof StreamingException) return true;
+  if (
+    error instanceof StreamingException ||
+    error instanceof ConnectionClosedError ||
+    error instanceof HandshakeAbandonedError ||
+    error instanceof HandshakeTimeoutError
+  ) {
+    return true;
+  }
   return error instanceof HttpException && error.getStatus() < 500;
 }

@@ -1,12 +1,19 @@
-import type { StreamingProtocol } from '../interfaces/connection.interface.js';
+import type { BaseConnection } from '../connection/base.connection.js';
+import type { HandshakeRequest, StreamingProtocol } from '../interfaces/connection.interface.js';
 import type { AnyRouteOptions } from '../interfaces/route-options.interface.js';
-import type { StreamingHandshake } from './streaming-handshake.js';
-import type { HandshakeRequest } from '../interfaces/connection.interface.js';
+
+/** What a route's pipeline needs of the connection attempt it runs for. */
+export interface PipelineHandshake {
+  /** Completes the protocol handshake (called once the guards passed). */
+  accept(): Promise<BaseConnection>;
+  /** The error that ended an accepted connection (the transport maps it to a close code). */
+  failure: unknown;
+}
 
 /** Runs guards, interceptors, the accept step and the handler for one connection attempt. */
 export type RouteInvoker = (
   request: HandshakeRequest,
-  handshake: StreamingHandshake,
+  handshake: PipelineHandshake,
 ) => Promise<unknown>;
 
 /** A route ready to serve: its pattern, options and compiled pipeline. */

@@ -1,31 +1,22 @@
 import { ForbiddenException, Inject, Injectable } from '@nestjs/common';
-import { ExternalContextCreator } from '@nestjs/core';
-import { GUARDS_METADATA, INTERCEPTORS_METADATA } from '@nestjs/common/constants.js';
 import type { CanActivate, NestInterceptor } from '@nestjs/common';
+import { GUARDS_METADATA, INTERCEPTORS_METADATA } from '@nestjs/common/constants.js';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
-import type { GuardsConsumer } from '@nestjs/core/guards/guards-consumer.js';
-import type { GuardsContextCreator } from '@nestjs/core/guards/guards-context-creator.js';
-import type { InterceptorsConsumer } from '@nestjs/core/interceptors/interceptors-consumer.js';
-import type { InterceptorsContextCreator } from '@nestjs/core/interceptors/interceptors-context-creator.js';
-import type { ExternalExceptionFilterContext } from '@nestjs/core/exceptions/external-exception-filter-context.js';
 import { isObservable, lastValueFrom } from 'rxjs';
-import type { HandshakeRequest, StreamingProtocol } from '../interfaces/connection.interface.js';
-import type { AnyRouteOptions } from '../interfaces/route-options.interface.js';
-import type { RouteDefinition, RouteInvoker } from './route-definition.js';
+import type { HandshakeRequest } from '../interfaces/connection.interface.js';
 import { STREAMING_CONTEXT_TYPE } from '../streaming.constants.js';
 import { ConnectionRunner, type StreamingHandler } from './connection-runner.service.js';
-import type { StreamingHandshake } from './streaming-handshake.js';
-
-type MetadataHolder = object;
+import { NestEnhancers, type EnhancedCallback } from './nest-enhancers.service.js';
+import type { PipelineHandshake, RouteDefinition, RouteInvoker } from './route-definition.js';
 
 /** Records why an accepted connection failed (the transport maps it to a close code), then rethrows. */
-function fail(handshake: StreamingHandshake, error: unknown): never {
+function fail(handshake: PipelineHandshake, error: unknown): never {
   handshake.failure = error;
   throw error;
 }
 
 /** Copies every Reflect metadata entry of a method onto another function. */
-function copyMetadata(from: MetadataHolder, to: MetadataHolder): void {
+function copyMetadata(from: object, to: object): void {
   for (const key of Reflect.getMetadataKeys(from)) {
     Reflect.defineMetadata(key, Reflect.getMetadata(key, from), to);
   }
@@ -36,82 +27,57 @@ export class ProgrammaticStreamingRoute {
   constructor(readonly handle: StreamingHandler) {}
 }
 
-/**
- * The enhancer machinery inside Nest's `ExternalContextCreator`. It is used directly (rather than
- * `create()`) because `create()` finds a host's module only among providers, so guards declared
- * on a controller would resolve to nothing; here the module key comes from discovery.
- */
-interface EnhancerMachinery {
-  readonly guardsContextCreator: GuardsContextCreator;
-  readonly guardsConsumer: GuardsConsumer;
-  readonly interceptorsContextCreator: InterceptorsContextCreator;
-  readonly interceptorsConsumer: InterceptorsConsumer;
-  readonly filtersContextCreator: ExternalExceptionFilterContext;
-}
-
 /** Instances of guards and interceptors for a programmatic route. */
 export interface ResolvedEnhancers {
   guards: CanActivate[];
   interceptors: NestInterceptor[];
 }
 
+/** What a route is, before its pipeline is compiled. */
+export type RouteShape = Omit<RouteDefinition, 'invoke'>;
+
 /**
- * Builds each route's pipeline with Nest's `ExternalContextCreator`: guards (global, class and
- * method), interceptors and exception filters run with the context type `forge-streaming`,
- * around a callback that accepts the connection and runs it to its end.
+ * Compiles each route's handshake pipeline: guards (global, class and method), interceptors and
+ * exception filters run with the context type `forge-streaming`, around a callback that accepts
+ * the connection and runs it to its end. Everything is resolved once, at registration.
  */
 @Injectable()
-export class StreamingContextCreator {
+export class RoutePipelineFactory {
   constructor(
-    @Inject(ExternalContextCreator) private readonly externalContextCreator: ExternalContextCreator,
+    @Inject(NestEnhancers) private readonly enhancers: NestEnhancers,
     @Inject(ConnectionRunner) private readonly runner: ConnectionRunner,
   ) {}
 
-  /** A route for a decorated method. */
+  /** A route for a decorated method of `instance`, declared in the module `moduleKey`. */
   forMethod(
     instance: object,
     methodName: string,
-    protocol: StreamingProtocol,
-    path: string,
-    options: AnyRouteOptions,
     moduleKey: string,
+    shape: RouteShape,
   ): RouteDefinition {
     const method = (instance as Record<string, unknown>)[methodName] as StreamingHandler;
-    const source = `${instance.constructor.name}.${methodName}`;
-    return this.build(instance, moduleKey, method, (conn) => method.call(instance, conn), {
-      protocol,
-      path,
-      options,
-      source,
-    });
+    return this.build(instance, moduleKey, method, (conn) => method.call(instance, conn), shape);
   }
 
   /** A route for a handler registered at run time through `StreamingManager`. */
   forHandler(
     handler: StreamingHandler,
-    protocol: StreamingProtocol,
-    path: string,
-    options: AnyRouteOptions,
     enhancers: ResolvedEnhancers,
+    shape: RouteShape,
   ): RouteDefinition {
     const host = new ProgrammaticStreamingRoute(handler);
     const metadataSource = function programmaticRoute() {};
     Reflect.defineMetadata(GUARDS_METADATA, enhancers.guards, metadataSource);
     Reflect.defineMetadata(INTERCEPTORS_METADATA, enhancers.interceptors, metadataSource);
-    return this.build(host, '', metadataSource, handler, {
-      protocol,
-      path,
-      options,
-      source: `StreamingManager.${protocol}(${path})`,
-    });
+    return this.build(host, '', metadataSource, handler, shape);
   }
 
   private build(
     instance: object,
     moduleKey: string,
-    metadataSource: MetadataHolder,
+    metadataSource: object,
     handler: StreamingHandler,
-    shape: Omit<RouteDefinition, 'invoke'>,
+    shape: RouteShape,
   ): RouteDefinition {
     const runner = this.runner;
     const route: { -readonly [K in keyof RouteDefinition]: RouteDefinition[K] } = {
@@ -124,7 +90,7 @@ export class StreamingContextCreator {
     let untilClosed = true;
     const callback = function streamingRoute(
       _request: HandshakeRequest,
-      handshake: StreamingHandshake,
+      handshake: PipelineHandshake,
     ): Promise<void> {
       return handshake
         .accept()
@@ -135,7 +101,7 @@ export class StreamingContextCreator {
         );
     };
     copyMetadata(metadataSource, callback);
-    const compiled = this.compile(instance, moduleKey, callback as (...args: unknown[]) => unknown);
+    const compiled = this.compile(instance, moduleKey, callback as EnhancedCallback);
     untilClosed = compiled.intercepted;
     route.invoke = compiled.invoke;
     return route;
@@ -145,23 +111,19 @@ export class StreamingContextCreator {
   private compile(
     instance: object,
     moduleKey: string,
-    callback: (...args: unknown[]) => unknown,
+    callback: EnhancedCallback,
   ): { invoke: RouteInvoker; intercepted: boolean } {
-    const nest = this.externalContextCreator as unknown as EnhancerMachinery;
-    const guards = nest.guardsContextCreator.create(instance, callback, moduleKey);
-    const interceptors = nest.interceptorsContextCreator.create(instance, callback, moduleKey);
-    const filters = nest.filtersContextCreator.create(
-      instance,
-      callback as Parameters<ExternalExceptionFilterContext['create']>[1],
-      moduleKey,
-    );
+    const { guardsConsumer, interceptorsConsumer } = this.enhancers;
+    const guards = this.enhancers.guardsFor(instance, callback, moduleKey);
+    const interceptors = this.enhancers.interceptorsFor(instance, callback, moduleKey);
+    const filters = this.enhancers.filtersFor(instance, callback, moduleKey);
     const intercepted = interceptors.length > 0;
     const invoke: RouteInvoker = async (request, handshake) => {
       const args: unknown[] = [request, handshake];
       try {
         if (
           guards.length > 0 &&
-          !(await nest.guardsConsumer.tryActivate(
+          !(await guardsConsumer.tryActivate(
             guards,
             args,
             instance,
@@ -172,7 +134,7 @@ export class StreamingContextCreator {
           throw new ForbiddenException('Forbidden resource');
         }
         if (!intercepted) return await callback(...args);
-        const result = await nest.interceptorsConsumer.intercept(
+        const result = await interceptorsConsumer.intercept(
           interceptors,
           args,
           instance,

@@ -115,6 +115,15 @@ export interface WebSocketConnection extends StreamingConnection, AsyncIterable<
   sendJSON(value: unknown): Promise<void>;
   /** Every inbound message as an Observable; completes when the connection closes. */
   readonly messages$: Observable<WebSocketMessage>;
+  /**
+   * The synchronous message path, for hot handlers: `listener` is called with each inbound
+   * message as soon as the socket read that carried it is parsed, with no promise per message;
+   * what it writes leaves together once the read is handled. Messages already queued are handed
+   * over first. It keeps the connection open (as `keepOpen()` does) until either side closes it.
+   * One listener at a time; the returned function removes it (messages then queue again for
+   * `readMessage`). A listener that throws closes the connection with 1011.
+   */
+  onMessage(listener: (message: WebSocketMessage) => void): () => void;
 }
 
 /** One Server-Sent Event. Plain values emitted by an Observable are treated as `data`. */
@@ -189,6 +198,12 @@ export interface WebTransportSession extends StreamingConnection {
   sendMessage(data: Uint8Array | string): Promise<void>;
   /** Receives the next framed message; rejects with `ConnectionClosedError` once closed. */
   receiveMessage(): Promise<Uint8Array>;
+  /**
+   * The synchronous message path (see `WebSocketConnection.onMessage`): `listener` is called with
+   * each framed message as it is decoded. It keeps the session open; the returned function
+   * removes the listener. A listener that throws closes the session with 1011.
+   */
+  onMessage(listener: (data: Uint8Array) => void): () => void;
   /** Opens a bidirectional stream to the client. */
   createBidirectionalStream(): Promise<WebTransportBidiStream>;
   /** Opens a unidirectional stream to the client. */

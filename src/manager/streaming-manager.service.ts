@@ -1,28 +1,27 @@
-import { Inject, Injectable, Logger, type CanActivate, type NestInterceptor } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
-import { randomUUID } from 'node:crypto';
-import { Subject, type Observable } from 'rxjs';
-import { validateRouteOptions } from '../config/resolve-config.js';
-import type { StreamingHandler } from '../handshake/connection-runner.service.js';
-import { StreamingContextCreator } from '../handshake/route-pipeline.service.js';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Observable } from 'rxjs';
+import { Broadcaster, type BroadcastResult } from '../broadcast/broadcaster.service.js';
+import { ClusterHost } from '../cluster/cluster-host.service.js';
+import { StreamingPresence } from '../cluster/presence.service.js';
+import { OutboundMessage } from '../connection/outbound-message.js';
+import { StreamingRouteRegistrar } from '../discovery/streaming-route.registrar.js';
 import { CloseCode } from '../errors/close-codes.js';
 import { ConnectionNotFoundError } from '../errors/connection-not-found.error.js';
+import type { StreamingHandler } from '../handshake/connection-runner.service.js';
 import type { ConnectionFilter } from '../interfaces/connection-filter.interface.js';
 import type {
   SseContext,
   StreamingConnection,
-  StreamingProtocol,
   WebSocketConnection,
   WebTransportSession,
 } from '../interfaces/connection.interface.js';
 import type {
   SseRouteOptions,
-  StreamingRouteOptions,
   WebSocketRouteOptions,
   WebTransportRouteOptions,
 } from '../interfaces/route-options.interface.js';
 import type {
-  BroadcastEnvelope,
+  AdapterHealth,
   ConnectionCommand,
   ConnectionDescriptor,
   PresenceEvent,
@@ -30,26 +29,11 @@ import type {
   StreamingAdapter,
 } from '../interfaces/streaming-adapter.interface.js';
 import type { ClusterStats, StreamingStats } from '../interfaces/streaming-stats.interface.js';
-import { RouteTable, joinPaths } from '../routing/route-table.service.js';
-import { STREAMING_ADAPTER } from '../streaming.constants.js';
-import type { BaseConnection } from '../connection/base.connection.js';
-import { BroadcastHooks } from './broadcast-hooks.service.js';
-import { forUser, inRoom, isLocalOnly } from '../registry/connection-filters.js';
+import { forUser, inRoom } from '../registry/connection-filters.js';
 import { ConnectionRegistry } from '../registry/connection-registry.service.js';
-import { OutboundMessage } from '../connection/outbound-message.js';
-import { StreamingStatsCollector } from '../stats/streaming-stats-collector.service.js';
+import { STREAMING_ADAPTER } from '../streaming.constants.js';
 
-/** What a broadcast reached. */
-export interface BroadcastResult {
-  /** Broadcast id (the same on every instance). */
-  readonly id: string;
-  /** Local connections that accepted the message. */
-  readonly delivered: number;
-  /** Local connections that matched but dropped it (slow consumers, closing). */
-  readonly dropped: number;
-  /** Whether it was also published to other instances. */
-  readonly published: boolean;
-}
+export type { BroadcastResult } from '../broadcast/broadcaster.service.js';
 
 /** A broadcast already narrowed to a room or a user; more filters can be added. */
 export interface BroadcastTarget {
@@ -57,47 +41,29 @@ export interface BroadcastTarget {
   broadcast(message: unknown, ...filters: ConnectionFilter[]): Promise<BroadcastResult>;
 }
 
-type Type<T> = abstract new (...args: never[]) => T;
-type Enhancer<T> = T | Type<T>;
-
 /**
  * The application's handle on streaming: register routes at run time, find and filter
  * connections, broadcast (locally and, with a cluster adapter, everywhere), manage rooms and
- * presence, disconnect, and read statistics.
+ * presence, disconnect, and read statistics. A façade: each call is served by the part of the
+ * module that owns it (registrar, registry, broadcaster, cluster host, presence).
  */
 @Injectable()
 export class StreamingManager {
-  /** This instance's id. */
-  readonly instanceId: string = randomUUID();
   private readonly logger = new Logger('ForgeStreaming');
-  private readonly presenceSubject = new Subject<PresenceEvent>();
   private cachedClusterStats: ClusterStats | undefined;
 
   constructor(
     @Inject(ConnectionRegistry) private readonly registry: ConnectionRegistry,
-    @Inject(RouteTable) private readonly routes: RouteTable,
-    @Inject(StreamingContextCreator) private readonly contextCreator: StreamingContextCreator,
-    @Inject(StreamingStatsCollector) private readonly stats: StreamingStatsCollector,
+    @Inject(StreamingRouteRegistrar) private readonly registrar: StreamingRouteRegistrar,
+    @Inject(Broadcaster) private readonly broadcaster: Broadcaster,
+    @Inject(ClusterHost) private readonly cluster: ClusterHost,
+    @Inject(StreamingPresence) private readonly presenceTracker: StreamingPresence,
     @Inject(STREAMING_ADAPTER) private readonly adapter: StreamingAdapter,
-    @Inject(BroadcastHooks) private readonly broadcastHooks: BroadcastHooks,
-    @Inject(ModuleRef) private readonly moduleRef: ModuleRef,
-  ) {
-    this.registry.listen({
-      opened: (conn) => this.syncDescriptor(conn),
-      changed: (conn) => this.syncDescriptor(conn),
-      closed: (conn) => {
-        this.stats.connectionsClosed += 1;
-        if (this.adapter.distributed) this.adapter.connectionClosed(this.describe(conn));
-      },
-      roomChanged: (conn, room, type) => {
-        this.presenceSubject.next({
-          type,
-          room,
-          member: { connectionId: conn.id, userId: conn.userId, instanceId: this.instanceId },
-        });
-        if (type === 'join' || !conn.isClosed) this.syncDescriptor(conn);
-      },
-    });
+  ) {}
+
+  /** This instance's id (unique across the cluster). */
+  get instanceId(): string {
+    return this.cluster.instanceId;
   }
 
   /** Registers a WebSocket route at run time (same pipeline as `@WebSocketRoute`). */
@@ -106,12 +72,12 @@ export class StreamingManager {
     handler: (conn: WebSocketConnection) => unknown,
     options: WebSocketRouteOptions = {},
   ): void {
-    this.register('websocket', path, handler as StreamingHandler, options);
+    this.registrar.registerHandler('websocket', path, handler as StreamingHandler, options);
   }
 
   /** Registers an SSE route at run time (same pipeline as `@SseRoute`). */
   sse(path: string, handler: (ctx: SseContext) => unknown, options: SseRouteOptions = {}): void {
-    this.register('sse', path, handler as StreamingHandler, options);
+    this.registrar.registerHandler('sse', path, handler as StreamingHandler, options);
   }
 
   /** Registers a WebTransport route at run time (same pipeline as `@WebTransportRoute`). */
@@ -120,34 +86,7 @@ export class StreamingManager {
     handler: (session: WebTransportSession) => unknown,
     options: WebTransportRouteOptions = {},
   ): void {
-    this.register('webtransport', path, handler as StreamingHandler, options);
-  }
-
-  private register(
-    protocol: StreamingProtocol,
-    rawPath: string,
-    handler: StreamingHandler,
-    options: StreamingRouteOptions,
-  ): void {
-    const path = joinPaths(rawPath);
-    validateRouteOptions(`StreamingManager.${protocol}(${path})`, options);
-    const route = this.contextCreator.forHandler(handler, protocol, path, options, {
-      guards: (options.guards ?? []).map((guard) => this.resolveEnhancer<CanActivate>(guard)),
-      interceptors: (options.interceptors ?? []).map((interceptor) =>
-        this.resolveEnhancer<NestInterceptor>(interceptor),
-      ),
-    });
-    this.routes.add(route);
-  }
-
-  private resolveEnhancer<T extends object>(enhancer: Enhancer<T>): T {
-    if (typeof enhancer !== 'function') return enhancer;
-    try {
-      return this.moduleRef.get(enhancer as Type<T>, { strict: false });
-    } catch {
-      const Ctor = enhancer as unknown as new () => T;
-      return new Ctor();
-    }
+    this.registrar.registerHandler('webtransport', path, handler as StreamingHandler, options);
   }
 
   /** The local connection with this id; throws {@link ConnectionNotFoundError}. */
@@ -165,7 +104,7 @@ export class StreamingManager {
   /** Describes a connection on any instance (local first, then the cluster registry). */
   async describeConnection(id: string): Promise<ConnectionDescriptor | undefined> {
     const local = this.registry.get(id);
-    if (local) return this.describe(local);
+    if (local) return this.cluster.describe(local);
     return this.adapter.findConnection(id);
   }
 
@@ -178,31 +117,8 @@ export class StreamingManager {
    * Sends `message` to every connection matching all `filters`, on every instance. The payload
    * is serialized and framed once per protocol. A `localPredicate` filter keeps it local.
    */
-  async broadcast(message: unknown, ...filters: ConnectionFilter[]): Promise<BroadcastResult> {
-    const outbound = OutboundMessage.from(message);
-    this.stats.broadcasts += 1;
-    const prepared = await this.broadcastHooks.prepare(outbound, filters);
-    const sseIds = prepared.sseIds;
-    const id = randomUUID();
-    let outcome: { delivered: number; dropped: number };
-    try {
-      outcome = this.deliver(outbound, filters, sseIds);
-    } finally {
-      prepared.delivered();
-    }
-    const { delivered, dropped } = outcome;
-    const localOnly = !this.adapter.distributed || filters.some(isLocalOnly);
-    if (!localOnly) {
-      const envelope: BroadcastEnvelope = {
-        id,
-        origin: this.instanceId,
-        message: outbound.toWire(),
-        filters,
-        sseIds,
-      };
-      await this.adapter.publish(envelope);
-    }
-    return { id, delivered, dropped, published: !localOnly };
+  broadcast(message: unknown, ...filters: ConnectionFilter[]): Promise<BroadcastResult> {
+    return this.broadcaster.broadcast(message, filters);
   }
 
   /** Broadcasts narrowed to a room. */
@@ -217,30 +133,6 @@ export class StreamingManager {
     return {
       broadcast: (message, ...filters) => this.broadcast(message, forUser(userId), ...filters),
     };
-  }
-
-  /** Delivers a broadcast that another instance published. */
-  deliverRemote(envelope: BroadcastEnvelope): number {
-    return this.deliver(
-      OutboundMessage.fromWire(envelope.message),
-      envelope.filters,
-      envelope.sseIds,
-    ).delivered;
-  }
-
-  private deliver(
-    message: OutboundMessage,
-    filters: readonly ConnectionFilter[],
-    sseIds: Readonly<Record<string, string>> | undefined,
-  ): { delivered: number; dropped: number } {
-    let delivered = 0;
-    let dropped = 0;
-    const context = sseIds ? { sseIds } : undefined;
-    for (const conn of this.registry.select(filters)) {
-      if (conn.deliver(message, context)) delivered += 1;
-      else dropped += 1;
-    }
-    return { delivered, dropped };
   }
 
   /** Adds a connection (on any instance) to a room. */
@@ -277,59 +169,24 @@ export class StreamingManager {
   }
 
   private async command(command: ConnectionCommand): Promise<boolean> {
-    if (this.applyLocal(command)) return true;
+    if (this.cluster.applyLocal(command)) return true;
     if (!this.adapter.distributed) return false;
     return this.adapter.command(command);
   }
 
-  /** Applies a command to a local connection; false when it is not local. */
-  applyLocal(command: ConnectionCommand): boolean {
-    const conn = this.registry.get(command.connectionId);
-    if (!conn) return false;
-    switch (command.type) {
-      case 'join':
-        conn.join(command.room);
-        break;
-      case 'leave':
-        conn.leave(command.room);
-        break;
-      case 'disconnect':
-        conn.close(command.code, command.reason);
-        break;
-      case 'send':
-        conn.deliver(OutboundMessage.fromWire(command.message));
-        break;
-    }
-    return true;
-  }
-
   /** Members of a room on every instance. */
-  async presence(room: string): Promise<PresenceMember[]> {
-    if (this.adapter.distributed) return this.adapter.roomMembers(room);
-    return [...this.registry.roomMembers(room)].map((conn) => ({
-      connectionId: conn.id,
-      userId: conn.userId,
-      instanceId: this.instanceId,
-    }));
+  presence(room: string): Promise<PresenceMember[]> {
+    return this.presenceTracker.members(room);
   }
 
   /** Room joins and leaves, local and (with a cluster adapter) remote. */
   get presence$(): Observable<PresenceEvent> {
-    return this.presenceSubject.asObservable();
-  }
-
-  /** Reports a presence change from another instance. */
-  emitPresence(event: PresenceEvent): void {
-    this.presenceSubject.next(event);
+    return this.presenceTracker.events$;
   }
 
   /** Statistics of this instance, with the last known cluster figures. */
   getStats(): StreamingStats {
-    const snapshot = this.stats.snapshot(
-      this.instanceId,
-      this.registry.countByProtocol(),
-      this.registry.countByRoute(),
-    );
+    const snapshot = this.cluster.localStats();
     if (this.cachedClusterStats) snapshot.cluster = this.cachedClusterStats;
     return snapshot;
   }
@@ -345,31 +202,7 @@ export class StreamingManager {
   }
 
   /** Health of the adapter's backend. */
-  health(): ReturnType<StreamingAdapter['health']> {
+  health(): AdapterHealth {
     return this.adapter.health();
-  }
-
-  /** Local connection descriptors (for the cluster registry). */
-  localDescriptors(): ConnectionDescriptor[] {
-    return [...this.registry.all()].map((conn) => this.describe(conn));
-  }
-
-  private syncDescriptor(conn: BaseConnection): void {
-    if (this.adapter.distributed && !conn.isClosed)
-      this.adapter.connectionUpdated(this.describe(conn));
-  }
-
-  private describe(conn: BaseConnection): ConnectionDescriptor {
-    return {
-      id: conn.id,
-      instanceId: this.instanceId,
-      protocol: conn.protocol,
-      route: conn.route,
-      userId: conn.userId,
-      rooms: [...conn.rooms],
-      meta: conn.primitiveValues(),
-      remoteAddr: conn.remoteAddr,
-      openedAt: conn.openedAt,
-    };
   }
 }

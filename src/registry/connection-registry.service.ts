@@ -1,15 +1,16 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { ConnectionFilter } from '../interfaces/connection-filter.interface.js';
 import { STREAMING_PROTOCOLS, type StreamingProtocol } from '../interfaces/connection.interface.js';
 import type { BaseConnection, ConnectionHooks } from '../connection/base.connection.js';
+import { StreamingStatsCollector } from '../stats/streaming-stats-collector.service.js';
 import { matchesAll } from './connection-filters.js';
 
-/** What the registry reports to the manager (adapter sync, presence). */
+/** What the registry reports (to the cluster host and presence); every method is optional. */
 export interface RegistryListener {
-  opened(conn: BaseConnection): void;
-  changed(conn: BaseConnection): void;
-  closed(conn: BaseConnection): void;
-  roomChanged(conn: BaseConnection, room: string, type: 'join' | 'leave'): void;
+  opened?(conn: BaseConnection): void;
+  changed?(conn: BaseConnection): void;
+  closed?(conn: BaseConnection): void;
+  roomChanged?(conn: BaseConnection, room: string, type: 'join' | 'leave'): void;
 }
 
 const EMPTY: ReadonlySet<BaseConnection> = new Set();
@@ -48,6 +49,8 @@ export class ConnectionRegistry implements ConnectionHooks {
   private readonly byMeta = new Map<string, Map<string | number | boolean, Set<BaseConnection>>>();
   private readonly listeners: RegistryListener[] = [];
 
+  constructor(@Inject(StreamingStatsCollector) private readonly stats: StreamingStatsCollector) {}
+
   /** Subscribes to registry changes. */
   listen(listener: RegistryListener): void {
     this.listeners.push(listener);
@@ -68,7 +71,8 @@ export class ConnectionRegistry implements ConnectionHooks {
       this.indexMeta(key, value, conn);
     for (const room of conn.rooms) addTo(this.byRoom, room, conn);
     conn.attach(this);
-    for (const listener of this.listeners) listener.opened(conn);
+    this.stats.connectionsOpened += 1;
+    for (const listener of this.listeners) listener.opened?.(conn);
   }
 
   get(id: string): BaseConnection | undefined {
@@ -205,33 +209,34 @@ export class ConnectionRegistry implements ConnectionHooks {
   joined(conn: BaseConnection, room: string): void {
     if (!this.byId.has(conn.id)) return;
     addTo(this.byRoom, room, conn);
-    for (const listener of this.listeners) listener.roomChanged(conn, room, 'join');
+    for (const listener of this.listeners) listener.roomChanged?.(conn, room, 'join');
   }
 
   left(conn: BaseConnection, room: string): void {
     if (!this.byId.has(conn.id)) return;
     removeFrom(this.byRoom, room, conn);
-    for (const listener of this.listeners) listener.roomChanged(conn, room, 'leave');
+    for (const listener of this.listeners) listener.roomChanged?.(conn, room, 'leave');
   }
 
   metaChanged(conn: BaseConnection, key: string, previous: unknown, next: unknown): void {
     if (!this.byId.has(conn.id)) return;
     this.unindexMeta(key, previous, conn);
     this.indexMeta(key, next, conn);
-    for (const listener of this.listeners) listener.changed(conn);
+    for (const listener of this.listeners) listener.changed?.(conn);
   }
 
   closed(conn: BaseConnection): void {
     if (!this.byId.delete(conn.id)) return;
+    this.stats.connectionsClosed += 1;
     removeFrom(this.byProtocol, conn.protocol, conn);
     removeFrom(this.byRoute, conn.route, conn);
     if (conn.userId !== undefined) removeFrom(this.byUser, conn.userId, conn);
     for (const room of conn.rooms) {
       removeFrom(this.byRoom, room, conn);
-      for (const listener of this.listeners) listener.roomChanged(conn, room, 'leave');
+      for (const listener of this.listeners) listener.roomChanged?.(conn, room, 'leave');
     }
     for (const [key, value] of Object.entries(conn.primitiveValues()))
       this.unindexMeta(key, value, conn);
-    for (const listener of this.listeners) listener.closed(conn);
+    for (const listener of this.listeners) listener.closed?.(conn);
   }
 }

@@ -3,6 +3,7 @@ import { match, type MatchFunction } from 'path-to-regexp';
 import { InvalidRouteError } from '../errors/invalid-route.error.js';
 import type { StreamingProtocol } from '../interfaces/connection.interface.js';
 import type { RouteDefinition, RouteMatch } from '../handshake/route-definition.js';
+import { normalizeRequestPath } from './route-paths.js';
 
 interface CompiledRoute {
   readonly route: RouteDefinition;
@@ -11,21 +12,6 @@ interface CompiledRoute {
 
 /** Params of a route without any (shared, frozen). */
 const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze({});
-/** Joins a controller prefix and a route path into one normalized path (`/a/b`). */
-export function joinPaths(...parts: (string | undefined)[]): string {
-  const joined = parts
-    .filter((part): part is string => !!part)
-    .map((part) => part.replace(/^\/+|\/+$/g, ''))
-    .filter((part) => part.length > 0)
-    .join('/');
-  return `/${joined}`;
-}
-
-/** Removes a trailing slash (except for `/`). */
-function normalizeRequestPath(path: string): string {
-  return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
-}
-
 /**
  * Streaming routes per protocol: static paths in a map (one lookup), parameterized ones compiled
  * with path-to-regexp and tried in registration order. Routes can be added at run time.

@@ -10,16 +10,19 @@ export interface TransportStartContext {
 }
 
 /**
- * One protocol's server side. The lifecycle service starts every enabled transport at bootstrap
- * and shuts them down, in parallel, on application shutdown.
+ * One protocol's server side. The lifecycle starts every enabled transport at bootstrap; on
+ * shutdown it drains them all in parallel, then stops them all, so that no transport stops
+ * answering (503) while another is still draining.
  */
 export interface StreamingTransport {
   readonly protocol: StreamingProtocol;
   /** Starts accepting connections. */
   start(context: TransportStartContext): Promise<void>;
   /**
-   * Stops accepting, closes open connections as "going away" and resolves when they are gone
-   * or `deadline` (epoch ms) has passed (then the rest are terminated).
+   * Stops accepting (new attempts get 503), closes open connections as "going away" and resolves
+   * when they are gone or `deadline` (epoch ms) has passed (then the rest are terminated).
    */
-  shutdown(deadline: number): Promise<void>;
+  drain(deadline: number): Promise<void>;
+  /** Releases what the transport holds (listeners, servers) once every transport has drained. */
+  stop(): Promise<void>;
 }

@@ -1,3 +1,5 @@
+import { SseFieldError } from '../errors/sse-field.error.js';
+
 /** Characters that may not appear in an SSE `id` or `event` field (they would inject fields). */
 const FORBIDDEN_FIELD_CHARS = /[\r\n\0]/;
 
@@ -19,14 +21,6 @@ export const SSE_RESET_EVENT = 'stream-reset';
  */
 export const SSE_ERROR_EVENT = 'error';
 
-/** Raised when an SSE field value would break the stream's framing. */
-export class SseFieldError extends Error {
-  constructor(field: string) {
-    super(`SSE ${field} must not contain CR, LF or NUL`);
-    this.name = 'SseFieldError';
-  }
-}
-
 /** Checks an `id` or `event` value; throws {@link SseFieldError} on CR/LF/NUL. */
 export function assertSseField(field: 'id' | 'event', value: string): void {
   if (FORBIDDEN_FIELD_CHARS.test(value)) throw new SseFieldError(field);
@@ -35,7 +29,7 @@ export function assertSseField(field: 'id' | 'event', value: string): void {
 /** Checks a `retry` value (a non-negative integer number of milliseconds). */
 export function assertSseRetry(value: number): void {
   if (!Number.isSafeInteger(value) || value < 0) {
-    throw new RangeError(`SSE retry must be a non-negative integer (got ${String(value)})`);
+    throw new SseFieldError('retry', `must be a non-negative integer (got ${String(value)})`);
   }
 }
 

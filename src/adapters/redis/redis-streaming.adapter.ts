@@ -24,6 +24,7 @@ import { RedisMessageBus } from './redis-message-bus.js';
 import { RedisRegistryReader } from './redis-registry-reader.js';
 import { RedisRegistrySweeper } from './redis-registry-sweeper.js';
 import { resolveRedisOptions } from './resolve-redis-options.js';
+import { InvalidStateError } from '../../errors/invalid-state.error.js';
 
 interface Running {
   readonly host: StreamingAdapterHost;
@@ -75,7 +76,8 @@ export class RedisStreamingAdapter implements StreamingAdapter {
 
   /** Connects to Redis, subscribes and registers this instance. */
   async init(host: StreamingAdapterHost): Promise<void> {
-    if (this.state !== 'idle') throw new Error(`RedisStreamingAdapter cannot start: ${this.state}`);
+    if (this.state !== 'idle')
+      throw new InvalidStateError(`RedisStreamingAdapter cannot start: ${this.state}`);
     this.state = 'starting';
     const Ctor = await loadIoredis();
     const connections = new RedisConnections(Ctor, this.config, {

@@ -1,5 +1,9 @@
+import { StreamingError, StreamingErrorCode } from '../../errors/streaming.error.js';
+
 /** Raised by `RedisStreamingAdapter.init()` when Redis does not answer in time (and `degradedStart` is off). */
-export class RedisUnavailableError extends Error {
+export class RedisUnavailableError extends StreamingError {
+  readonly code = StreamingErrorCode.RedisUnavailable;
+
   constructor(
     /** Where the adapter tried to connect (credentials removed). */
     readonly target: string,
@@ -13,6 +17,5 @@ export class RedisUnavailableError extends Error {
         (lastError ? ` (${lastError})` : '') +
         '. Start Redis, fix the adapter URL, or set degradedStart: true to start without it.',
     );
-    this.name = 'RedisUnavailableError';
   }
 }

@@ -1,4 +1,4 @@
-import type { BroadcastPreparer } from '../../manager/broadcast-hooks.service.js';
+import type { BroadcastPreparer } from '../../broadcast/broadcast-hooks.service.js';
 import type { SseHistoryStore } from '../../interfaces/streaming-adapter.interface.js';
 import type { RouteDefinition } from '../../handshake/route-definition.js';
 import { routeCouldMatch } from './sse-audience.js';

@@ -6,18 +6,10 @@ import {
 } from '../../connection/base.connection.js';
 import { OutboundMessage } from '../../connection/outbound-message.js';
 import type { OutboundChunk } from '../../connection/outbound-queue.js';
-import { uncorkAtEndOfTick, type TickCorkable } from '../../connection/tick-corker.js';
 import { CloseCode } from '../../errors/close-codes.js';
 import { ConnectionClosedError } from '../../errors/connection-closed.error.js';
 import type { SseContext, SseWriteOptions } from '../../interfaces/connection.interface.js';
-import type { SseHistoryStore, SseReplay } from '../../interfaces/streaming-adapter.interface.js';
-import {
-  isReplayableTo,
-  resumedIdentity,
-  streamAudience,
-  type SseStreamIdentity,
-} from './sse-audience.js';
-import { broadcastBody, broadcastChunk } from './sse-broadcast-body.js';
+import type { SseHistoryStore } from '../../interfaces/streaming-adapter.interface.js';
 import {
   SSE_ERROR_EVENT,
   SSE_RESET_EVENT,
@@ -29,9 +21,12 @@ import {
   encodeSseData,
   ssePayloadText,
 } from '../../wire/sse.codec.js';
+import { streamAudience, type SseStreamIdentity } from './sse-audience.js';
+import { broadcastBody, broadcastChunk } from './sse-broadcast-body.js';
 import { toSseEvent } from './sse-event-value.js';
-import { SseHeadersSentError } from '../../errors/sse-headers-sent.error.js';
 import { SseOutbox } from './sse-outbox.js';
+import { SseResponseWriter } from './sse-response-writer.js';
+import { replayMissedEvents } from './sse-resume.js';
 import type { SseRouteOrder } from './sse-route-order.js';
 
 /** What an SSE connection needs besides the common connection settings. */
@@ -55,30 +50,22 @@ export interface SseConnectionSettings {
 /** Longest wait for pending history appends before a requested close goes ahead anyway. */
 const CLOSE_FLUSH_LIMIT_MS = 2_000;
 
-/** Default headers of an SSE response (route headers and `ctx.setHeader` may override them). */
-const DEFAULT_HEADERS: readonly (readonly [string, string])[] = [
-  ['Content-Type', 'text/event-stream; charset=utf-8'],
-  ['Cache-Control', 'no-cache, no-transform'],
-  ['X-Accel-Buffering', 'no'],
-];
-
 /**
- * A Server-Sent Events stream on a Node `ServerResponse`.
+ * A Server-Sent Events stream: the event order and ids of one connection. Writing to the HTTP
+ * response is `SseResponseWriter`'s job, replaying a resumed stream `replayMissedEvents`'s.
  *
- * Headers are written on the first write, or right after the handler's synchronous start (so
- * `setHeader` works there), followed by `retry:`. Every event carries an id: handler events
- * without an explicit id get the next id of the route's history and are recorded as private to
- * this stream; broadcasts carry the id their preparer got. Writes stay in id order (see
- * `SseRouteOrder`). A resuming stream replays what it missed before any live event, then goes
- * live; a gap gives one `stream-reset` event. The events of one tick are joined and written
- * once at its end: every `res.write` of an HTTP/1.1 response is a chunk with its own framing,
- * so one write per tick instead of one per event is most of what a busy stream costs.
- * Backpressure is `res.writableLength` (plus the tick's text) against `bufferSize` with the
- * slow-consumer policy of `BaseConnection`.
+ * The head goes out on the first write, or right after the handler's synchronous start (so
+ * `setHeader` works there). Every event carries an id: handler events without an explicit id get
+ * the next id of the route's history and are recorded as private to this stream; broadcasts
+ * carry the id their preparer got. Writes stay in id order (see `SseRouteOrder`), through the
+ * outbox. A resuming stream replays what it missed before any live event, then goes live.
+ * Backpressure is the writer's buffered bytes against `bufferSize`, with the slow-consumer
+ * policy of `BaseConnection`.
  */
-export class SseConnectionImpl extends BaseConnection implements SseContext, TickCorkable {
+export class SseConnectionImpl extends BaseConnection implements SseContext {
   declare readonly protocol: 'sse';
   readonly lastEventId: string | undefined;
+  private readonly writer: SseResponseWriter;
   private identity: SseStreamIdentity;
   private identityResolved: boolean;
   private readonly identityKnown: Promise<void>;
@@ -86,12 +73,7 @@ export class SseConnectionImpl extends BaseConnection implements SseContext, Tic
   private waitingWrites = 0;
   private live: boolean;
   private readonly outbox = new SseOutbox();
-  private replayedIds: Set<string> | undefined;
-  private headWritten = false;
-  /** Text written during this tick, written to the response at its end. */
-  private tickText = '';
-  private tickBytes = 0;
-  private heartbeat: NodeJS.Timeout | undefined;
+  private replayedIds: ReadonlySet<string> | undefined;
   private ending: { code: number; reason: string } | undefined;
   private pendingClose: { code: number; reason: string } | undefined;
   private pendingCloseTimer: NodeJS.Timeout | undefined;
@@ -99,12 +81,15 @@ export class SseConnectionImpl extends BaseConnection implements SseContext, Tic
   private readonly kick = () => this.onTransportDrain();
 
   constructor(
-    private readonly req: IncomingMessage,
-    private readonly res: ServerResponse,
+    req: IncomingMessage,
+    res: ServerResponse,
     init: ConnectionInit,
     private readonly settings: SseConnectionSettings,
   ) {
     super({ ...init, batching: undefined });
+    this.writer = new SseResponseWriter(req, res, settings.retryInterval, this.stats, {
+      flushed: () => this.onWriterFlushed(),
+    });
     this.lastEventId = settings.lastEventId;
     this.identity = { streamKey: this.id, userId: this.userId };
     this.live = settings.lastEventId === undefined;
@@ -132,12 +117,11 @@ export class SseConnectionImpl extends BaseConnection implements SseContext, Tic
 
   comment(text: string): void {
     if (this.isClosed) return;
-    this.rawWrite(encodeSseComment(text));
+    this.writer.writeText(encodeSseComment(text));
   }
 
   setHeader(name: string, value: string): void {
-    if (this.headWritten || this.res.headersSent) throw new SseHeadersSentError(name);
-    this.res.setHeader(name, value);
+    this.writer.setHeader(name, value);
   }
 
   /** Writes an Observable emission: an `SseEvent`, a `StreamEvent`, or any value as `data`. */
@@ -201,7 +185,7 @@ export class SseConnectionImpl extends BaseConnection implements SseContext, Tic
     this.writeBody(body).then(
       () => this.close(code, message),
       () => {
-        this.rawWrite(body);
+        this.writer.writeText(body);
         this.closeNow(code, message);
       },
     );
@@ -217,15 +201,7 @@ export class SseConnectionImpl extends BaseConnection implements SseContext, Tic
   /** Drops the response at once (shutdown deadline). */
   terminate(): void {
     if (!this.ending) this.ending = { code: CloseCode.GoingAway, reason: 'terminated' };
-    this.dropTickText();
-    this.res.destroy();
-  }
-
-  /** Writes the text of this tick in one chunk. */
-  uncorkTick(): void {
-    this.writeTickText();
-    const queued = this.bufferedAmount - this.transportBufferedBytes();
-    if (queued > 0 && !this.res.writableNeedDrain && !this.isClosed) setImmediate(this.kick);
+    this.writer.destroy();
   }
 
   protected encode(message: OutboundMessage, context?: DeliveryContext): OutboundChunk | undefined {
@@ -234,77 +210,29 @@ export class SseConnectionImpl extends BaseConnection implements SseContext, Tic
   }
 
   protected transportBufferedBytes(): number {
-    return this.res.writableLength + this.tickBytes;
+    return this.writer.bufferedBytes;
   }
 
   protected transportWrite(chunk: OutboundChunk, bytes: number): void {
-    this.writeHead();
-    if (this.res.writableEnded || this.res.destroyed) return;
-    if (typeof chunk === 'string') {
-      this.addToTick(chunk, bytes);
-    } else {
-      this.writeTickText();
-      this.res.write(chunk);
-    }
+    this.writer.write(chunk, bytes);
   }
 
   protected transportClose(code: number, reason: string): void {
     this.ending = { code, reason };
-    this.stopTimers();
-    this.writeHead();
-    this.writeTickText();
-    if (!this.res.writableEnded) this.res.end();
+    this.writer.end();
+  }
+
+  /** The tick's text went out: chunks still queued here move on (unless the socket is full). */
+  private onWriterFlushed(): void {
+    const queued = this.bufferedAmount - this.transportBufferedBytes();
+    if (queued > 0 && !this.isClosed) setImmediate(this.kick);
   }
 
   private begin(): void {
     if (this.isClosed) return;
-    this.writeHead();
-    const interval = this.settings.heartbeatInterval;
-    if (interval > 0) {
-      this.heartbeat = setInterval(() => this.beat(), interval);
-      this.heartbeat.unref();
-    }
+    this.writer.writeHead();
+    this.writer.startHeartbeat(this.settings.heartbeatInterval);
     if (!this.live) void this.resume(this.lastEventId as string);
-  }
-
-  private writeHead(): void {
-    if (this.headWritten) return;
-    this.headWritten = true;
-    const res = this.res;
-    if (res.headersSent || res.destroyed || res.writableEnded) return;
-    for (const [name, value] of DEFAULT_HEADERS)
-      if (!res.hasHeader(name)) res.setHeader(name, value);
-    if (this.req.httpVersionMajor < 2 && !res.hasHeader('Connection')) {
-      res.setHeader('Connection', 'keep-alive');
-    }
-    res.writeHead(200);
-    this.rawWrite(`retry: ${this.settings.retryInterval}\n\n`);
-  }
-
-  private rawWrite(chunk: string): void {
-    this.writeHead();
-    if (this.res.writableEnded || this.res.destroyed) return;
-    const bytes = Buffer.byteLength(chunk);
-    this.stats.bytesOut += bytes;
-    this.addToTick(chunk, bytes);
-  }
-
-  private addToTick(text: string, bytes: number): void {
-    if (this.tickBytes === 0) uncorkAtEndOfTick(this);
-    this.tickText += text;
-    this.tickBytes += bytes;
-  }
-
-  private writeTickText(): void {
-    if (this.tickBytes === 0) return;
-    const text = this.tickText;
-    this.tickText = '';
-    this.tickBytes = 0;
-    if (!this.res.writableEnded && !this.res.destroyed) this.res.write(text);
-  }
-
-  private beat(): void {
-    if (this.transportBufferedBytes() === 0) this.rawWrite(': ping\n\n');
   }
 
   /** Queues an event body; without `explicitId` it is recorded in history and gets its id there. */
@@ -384,47 +312,25 @@ export class SseConnectionImpl extends BaseConnection implements SseContext, Tic
   /** Replays what a resuming client missed (or sends a reset event), then goes live. */
   private async resume(lastEventId: string): Promise<void> {
     const { history, historySize } = this.settings;
-    let replay: SseReplay;
-    try {
-      replay = await history.replay(this.route, lastEventId);
-    } catch {
-      replay = { entries: [], gap: true };
-    }
-    if (this.isClosed) return this.goLive(undefined);
-    this.identity = resumedIdentity(replay.anchor, this.identity);
-    if (replay.gap) {
-      const data = JSON.stringify({ reason: 'history-gap', lastEventId });
-      const body = encodeSseBody(SSE_RESET_EVENT, encodeSseData(data));
-      let chunk = body;
-      try {
-        const id = await history.append(
-          this.route,
-          body,
-          streamAudience(this.identity),
-          historySize,
-        );
-        chunk = encodeSseChunk(id, body);
-      } catch {
-        // The history is unavailable: the reset event goes out without an id.
-      }
-      if (!this.isClosed) this.deliverChunk(chunk, Buffer.byteLength(chunk));
-      return this.goLive(undefined);
-    }
-    const written = new Set<string>();
-    for (const entry of replay.entries) {
-      if (this.isClosed) break;
-      if (!isReplayableTo(entry, this, this.identity)) continue;
-      written.add(entry.id);
-      const chunk = encodeSseChunk(entry.id, entry.body);
-      this.deliverChunk(chunk, Buffer.byteLength(chunk));
-    }
-    this.goLive(written);
+    const outcome = await replayMissedEvents(
+      {
+        conn: this,
+        route: this.route,
+        history,
+        historySize,
+        identity: this.identity,
+        write: (chunk) => this.deliverChunk(chunk, Buffer.byteLength(chunk)),
+      },
+      lastEventId,
+    );
+    this.identity = outcome.identity;
+    this.goLive(outcome.replayed);
   }
 
-  private goLive(replayed: Set<string> | undefined): void {
+  private goLive(replayed: ReadonlySet<string> | undefined): void {
     this.identityResolved = true;
     this.resolveIdentity();
-    this.replayedIds = replayed && replayed.size > 0 ? replayed : undefined;
+    this.replayedIds = replayed;
     this.live = true;
     this.flush();
     if (this.replayedIds) this.forgetReplayedIds(this.settings.order.next());
@@ -439,19 +345,8 @@ export class SseConnectionImpl extends BaseConnection implements SseContext, Tic
     this.settings.order.onRelease(() => this.forgetReplayedIds(horizon));
   }
 
-  private dropTickText(): void {
-    this.tickText = '';
-    this.tickBytes = 0;
-  }
-
-  private stopTimers(): void {
-    if (this.heartbeat) clearInterval(this.heartbeat);
-    this.heartbeat = undefined;
-  }
-
   private onResponseClose(): void {
-    this.dropTickText();
-    this.stopTimers();
+    this.writer.discard();
     clearTimeout(this.pendingCloseTimer);
     this.pendingClose = undefined;
     this.outbox.clear();

@@ -1,30 +1,29 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { refusal, type HandshakeRefusal } from '../../handshake/refusal.js';
-import { drainConnections, HandshakeGate, trackConnection } from '../../handshake/handshake-gate.service.js';
+import { BroadcastHooks } from '../../broadcast/broadcast-hooks.service.js';
+import { HandshakeAbandonedError } from '../../errors/handshake-abandoned.error.js';
+import { HandshakeGate } from '../../handshake/handshake-gate.service.js';
 import {
   handshakeRequestFromIncoming,
   headerValue,
   pathOfTarget,
 } from '../../handshake/handshake-request.js';
-import { BroadcastHooks } from '../../manager/broadcast-hooks.service.js';
-import { StreamingStatsCollector } from '../../stats/streaming-stats-collector.service.js';
+import type { HandshakeRefusal } from '../../handshake/refusal.js';
+import type { RouteDefinition } from '../../handshake/route-definition.js';
 import type { HandshakeRequest } from '../../interfaces/connection.interface.js';
 import type { SseRouteOptions } from '../../interfaces/route-options.interface.js';
 import type { StreamingAdapter } from '../../interfaces/streaming-adapter.interface.js';
 import type { ResolvedStreamingConfig } from '../../interfaces/streaming-config.interface.js';
-import type {
-  StreamingTransport,
-  TransportStartContext,
-} from '../streaming-transport.interface.js';
-import type { RouteDefinition } from '../../handshake/route-definition.js';
 import { RouteTable } from '../../routing/route-table.service.js';
+import { StreamingStatsCollector } from '../../stats/streaming-stats-collector.service.js';
 import { STREAMING_ADAPTER, STREAMING_RESOLVED_CONFIG } from '../../streaming.constants.js';
-import { createSseBroadcastPreparer } from './sse-broadcast-preparer.js';
-import { SseConnectionImpl } from './sse.connection.js';
+import { BaseTransport } from '../base.transport.js';
 import { ServerListenerTakeover } from '../http/server-listener-takeover.js';
+import type { TransportStartContext } from '../streaming-transport.interface.js';
+import { createSseBroadcastPreparer } from './sse-broadcast-preparer.js';
 import { writeJsonRefusal } from './sse-refusal.js';
 import { SseRouteOrder } from './sse-route-order.js';
+import { SseConnectionImpl } from './sse.connection.js';
 
 /**
  * Serves Server-Sent Events routes on the Nest HTTP server (Express or Fastify).
@@ -58,23 +57,21 @@ import { SseRouteOrder } from './sse-route-order.js';
  * `{ "message": "..." }` (no internals); the process keeps serving.
  */
 @Injectable()
-export class SseTransport implements StreamingTransport {
+export class SseTransport extends BaseTransport<SseConnectionImpl> {
   readonly protocol = 'sse' as const;
-  private readonly logger = new Logger('ForgeStreaming');
-  private readonly connections = new Set<SseConnectionImpl>();
   private readonly orders = new Map<string, SseRouteOrder>();
   private dispatcher: ServerListenerTakeover<[IncomingMessage, ServerResponse]> | undefined;
   private stopGapListener: (() => void) | undefined;
-  private accepting = false;
 
   constructor(
-    @Inject(STREAMING_RESOLVED_CONFIG) private readonly config: ResolvedStreamingConfig,
-    @Inject(RouteTable) private readonly routes: RouteTable,
-    @Inject(HandshakeGate) private readonly gate: HandshakeGate,
-    @Inject(StreamingStatsCollector) private readonly stats: StreamingStatsCollector,
+    @Inject(STREAMING_RESOLVED_CONFIG) config: ResolvedStreamingConfig,
+    @Inject(RouteTable) routes: RouteTable,
+    @Inject(HandshakeGate) gate: HandshakeGate,
+    @Inject(StreamingStatsCollector) stats: StreamingStatsCollector,
     @Inject(STREAMING_ADAPTER) private readonly adapter: StreamingAdapter,
     @Inject(BroadcastHooks) broadcastHooks: BroadcastHooks,
   ) {
+    super(config, routes, gate, stats);
     if (config.sse.enabled) {
       broadcastHooks.add(
         createSseBroadcastPreparer({
@@ -87,14 +84,18 @@ export class SseTransport implements StreamingTransport {
     }
   }
 
-  start(context: TransportStartContext): Promise<void> {
-    if (!this.config.sse.enabled) return Promise.resolve();
-    if (!context.httpServer) {
-      if (this.routes.has('sse')) {
-        this.logger.warn('SSE routes are declared but the application has no HTTP server');
-      }
-      return Promise.resolve();
-    }
+  protected get enabled(): boolean {
+    return this.config.sse.enabled;
+  }
+
+  protected get disabledNote(): string {
+    return this.config.sse.enabled
+      ? 'SSE routes are declared but the application has no HTTP server'
+      : 'SSE routes are declared but sse.enabled is false: they are not served';
+  }
+
+  protected listen(context: TransportStartContext): Promise<boolean> {
+    if (!context.httpServer) return Promise.resolve(false);
     this.dispatcher = new ServerListenerTakeover<[IncomingMessage, ServerResponse]>(
       context.httpServer as Server,
       'request',
@@ -104,17 +105,18 @@ export class SseTransport implements StreamingTransport {
     this.stopGapListener = this.adapter.history.onGap?.((notice) => {
       for (const conn of this.connections) conn.resetStream(notice.reason);
     });
-    this.accepting = true;
-    return Promise.resolve();
+    return Promise.resolve(true);
   }
 
-  async shutdown(deadline: number): Promise<void> {
-    this.accepting = false;
+  protected release(): void {
     this.stopGapListener?.();
     this.stopGapListener = undefined;
-    await drainConnections(this.connections, deadline, (conn) => conn.terminate());
     this.dispatcher?.uninstall();
     this.dispatcher = undefined;
+  }
+
+  protected terminate(conn: SseConnectionImpl): void {
+    conn.terminate();
   }
 
   /** Serves the request if it is a `GET` on an SSE route; false otherwise. */
@@ -137,10 +139,7 @@ export class SseTransport implements StreamingTransport {
     const responder = {
       refuse: (answer: HandshakeRefusal) => writeJsonRefusal(res, answer, options.headers),
     };
-    if (!this.accepting) {
-      this.gate.refuse(responder, refusal(503, 'Server is shutting down', 'limit'));
-      return;
-    }
+    if (!this.admits(responder)) return;
     const request = handshakeRequestFromIncoming(req, params);
     this.gate.run<SseConnectionImpl>({
       protocol: 'sse',
@@ -163,22 +162,14 @@ export class SseTransport implements StreamingTransport {
     values: Map<string, unknown>,
   ): Promise<SseConnectionImpl> {
     if (res.destroyed || res.writableEnded || req.socket.destroyed) {
-      return Promise.reject(new Error('The client went away during the handshake'));
+      return Promise.reject(new HandshakeAbandonedError());
     }
     const options = route.options as SseRouteOptions;
     const settings = this.config.sse;
     const conn = new SseConnectionImpl(
       req,
       res,
-      {
-        protocol: 'sse',
-        route: route.path,
-        request,
-        values,
-        stats: this.stats,
-        bufferLimit: options.bufferSize ?? settings.bufferSize,
-        slowConsumer: options.slowConsumer ?? this.config.slowConsumer,
-      },
+      this.connectionInit(route, request, values, options.bufferSize ?? settings.bufferSize),
       {
         history: this.adapter.history,
         order: this.orderOf(route.path),
@@ -189,8 +180,7 @@ export class SseTransport implements StreamingTransport {
         lastEventId: lastEventIdOf(req, request),
       },
     );
-    trackConnection(this.connections, conn);
-    return Promise.resolve(conn);
+    return Promise.resolve(this.track(conn));
   }
 
   private orderOf(route: string): SseRouteOrder {

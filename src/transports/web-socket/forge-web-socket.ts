@@ -2,7 +2,7 @@ import { WebSocket } from 'ws';
 
 /** What a server-side socket reports to its connection. */
 export interface WebSocketEventSink {
-  onMessage(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void;
+  onSocketMessage(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void;
   onClose(code: number, reason: Buffer): void;
   onError(): void;
   onPong(): void;
@@ -22,7 +22,7 @@ export class ForgeWebSocket extends WebSocket {
     if (sink === undefined) return super.emit(event, first, second);
     switch (event) {
       case 'message':
-        sink.onMessage(first as Buffer | ArrayBuffer | Buffer[], second as boolean);
+        sink.onSocketMessage(first as Buffer | ArrayBuffer | Buffer[], second as boolean);
         return true;
       case 'close':
         sink.onClose(first as number, second as Buffer);

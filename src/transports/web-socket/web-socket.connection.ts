@@ -70,6 +70,8 @@ export class WebSocketConnectionImpl
   private pingTick = -1;
   private rateWindow: RateWindow | undefined;
   private observable: Observable<WebSocketMessage> | undefined;
+  /** The synchronous message listener (`onMessage`), if any. */
+  private listener: ((message: WebSocketMessage) => void) | undefined;
 
   constructor(
     private readonly ws: ForgeWebSocket,
@@ -132,6 +134,30 @@ export class WebSocketConnectionImpl
   sendJSON(value: unknown): Promise<void> {
     const json = JSON.stringify(value);
     return this.writeMessage(MessageType.Text, json === undefined ? 'null' : json);
+  }
+
+  onMessage(listener: (message: WebSocketMessage) => void): () => void {
+    this.keepOpen();
+    this.listener = listener;
+    const queued = this.inboundQueue?.drain() ?? [];
+    for (const message of queued) {
+      if (this.listener !== listener || this.isClosed) break;
+      this.dispatch(listener, message);
+    }
+    this.resumeIfPaused();
+    return () => {
+      if (this.listener === listener) this.listener = undefined;
+    };
+  }
+
+  /** Calls the synchronous listener; one that throws ends the connection with 1011. */
+  private dispatch(listener: (message: WebSocketMessage) => void, message: WebSocketMessage): void {
+    try {
+      listener(message);
+    } catch {
+      this.stats.errors += 1;
+      this.close(CloseCode.InternalError, 'Internal server error');
+    }
   }
 
   get messages$(): Observable<WebSocketMessage> {
@@ -232,7 +258,7 @@ export class WebSocketConnectionImpl
   }
 
   /** An inbound message (from the socket). */
-  onMessage(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {
+  onSocketMessage(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {
     const buffer = Buffer.isBuffer(data)
       ? data
       : Array.isArray(data)
@@ -249,6 +275,11 @@ export class WebSocketConnectionImpl
     const message: WebSocketMessage = isBinary
       ? { type: MessageType.Binary, data: buffer }
       : { type: MessageType.Text, data: buffer.toString('utf8') };
+    const listener = this.listener;
+    if (listener !== undefined) {
+      this.dispatch(listener, message);
+      return;
+    }
     if (this.observers !== undefined && this.observers.size > 0) {
       for (const observer of this.observers) observer.next(message);
       return;

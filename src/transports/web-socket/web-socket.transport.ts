@@ -1,41 +1,36 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { refusal, type HandshakeRefusal } from '../../handshake/refusal.js';
-import {
-  drainConnections,
-  HandshakeGate,
-  trackConnection,
-  type HandshakeResponder,
-} from '../../handshake/handshake-gate.service.js';
+import { HandshakeAbandonedError } from '../../errors/handshake-abandoned.error.js';
+import type { HandshakeResponder } from '../../handshake/handshake-attempt.interface.js';
+import { HandshakeGate } from '../../handshake/handshake-gate.service.js';
 import {
   handshakeRequestFromIncoming,
   headerValue,
   pathOfTarget,
   WEBSOCKET_UPGRADE_HEADERS,
 } from '../../handshake/handshake-request.js';
-import { StreamingStatsCollector } from '../../stats/streaming-stats-collector.service.js';
+import type { HandshakeRefusal } from '../../handshake/refusal.js';
+import type { RouteDefinition } from '../../handshake/route-definition.js';
 import type { HandshakeRequest } from '../../interfaces/connection.interface.js';
 import type { WebSocketRouteOptions } from '../../interfaces/route-options.interface.js';
 import type { ResolvedStreamingConfig } from '../../interfaces/streaming-config.interface.js';
-import type {
-  StreamingTransport,
-  TransportStartContext,
-} from '../streaming-transport.interface.js';
-import type { RouteDefinition } from '../../handshake/route-definition.js';
 import { RouteTable } from '../../routing/route-table.service.js';
+import { StreamingStatsCollector } from '../../stats/streaming-stats-collector.service.js';
 import { STREAMING_RESOLVED_CONFIG } from '../../streaming.constants.js';
-import { writeRawRefusal } from '../http/raw-http-response.js';
+import { selectSubprotocol } from '../../wire/subprotocols.js';
+import { BaseTransport } from '../base.transport.js';
 import { isInternalListener } from '../http/headers-timeout.js';
+import { writeRawRefusal } from '../http/raw-http-response.js';
 import { ServerListenerTakeover } from '../http/server-listener-takeover.js';
+import type { TransportStartContext } from '../streaming-transport.interface.js';
+import { ForgeWebSocket } from './forge-web-socket.js';
+import { HeartbeatScheduler } from './heartbeat-scheduler.js';
 import {
   WebSocketConnectionImpl,
   type WebSocketConnectionLimits,
 } from './web-socket.connection.js';
-import { selectSubprotocol } from '../../wire/subprotocols.js';
-import { ForgeWebSocket } from './forge-web-socket.js';
-import { HeartbeatScheduler } from './heartbeat-scheduler.js';
 
 const WEBSOCKET_KEY = /^[+/0-9A-Za-z]{22}==$/;
 
@@ -45,38 +40,40 @@ const WEBSOCKET_KEY = /^[+/0-9A-Za-z]{22}==$/;
  * rate 429), and upgrades with `ws` once the pipeline accepts.
  */
 @Injectable()
-export class WebSocketTransport implements StreamingTransport {
+export class WebSocketTransport extends BaseTransport<WebSocketConnectionImpl> {
   readonly protocol = 'websocket' as const;
-  private readonly logger = new Logger('ForgeStreaming');
   private readonly servers = new Map<string, WebSocketServer>();
   private readonly routeOfRequest = new WeakMap<IncomingMessage, RouteDefinition>();
   /** Per-route connection limits, shared by every connection of the route. */
   private readonly limitsOfRoute = new WeakMap<RouteDefinition, WebSocketConnectionLimits>();
-  private readonly connections = new Set<WebSocketConnectionImpl>();
   private httpServer: Server | undefined;
-  private accepting = false;
   private readonly heartbeat: HeartbeatScheduler | undefined;
   private takeover: ServerListenerTakeover<[IncomingMessage, Duplex, Buffer]> | undefined;
 
   constructor(
-    @Inject(STREAMING_RESOLVED_CONFIG) private readonly config: ResolvedStreamingConfig,
-    @Inject(RouteTable) private readonly routes: RouteTable,
-    @Inject(HandshakeGate) private readonly gate: HandshakeGate,
-    @Inject(StreamingStatsCollector) private readonly stats: StreamingStatsCollector,
+    @Inject(STREAMING_RESOLVED_CONFIG) config: ResolvedStreamingConfig,
+    @Inject(RouteTable) routes: RouteTable,
+    @Inject(HandshakeGate) gate: HandshakeGate,
+    @Inject(StreamingStatsCollector) stats: StreamingStatsCollector,
   ) {
+    super(config, routes, gate, stats);
     const { pingPeriod, pongWait } = config.websocket;
     this.heartbeat =
       pingPeriod > 0 ? new HeartbeatScheduler(pingPeriod, pongWait, this.connections) : undefined;
   }
 
-  start(context: TransportStartContext): Promise<void> {
-    if (!this.config.websocket.enabled) return Promise.resolve();
-    if (!context.httpServer) {
-      if (this.routes.has('websocket')) {
-        this.logger.warn('WebSocket routes are declared but the application has no HTTP server');
-      }
-      return Promise.resolve();
-    }
+  protected get enabled(): boolean {
+    return this.config.websocket.enabled;
+  }
+
+  protected get disabledNote(): string {
+    return this.config.websocket.enabled
+      ? 'WebSocket routes are declared but the application has no HTTP server'
+      : 'WebSocket routes are declared but websocket.enabled is false: they are not served';
+  }
+
+  protected listen(context: TransportStartContext): Promise<boolean> {
+    if (!context.httpServer) return Promise.resolve(false);
     this.httpServer = context.httpServer;
     this.takeover = new ServerListenerTakeover<[IncomingMessage, Duplex, Buffer]>(
       context.httpServer,
@@ -85,18 +82,19 @@ export class WebSocketTransport implements StreamingTransport {
     );
     this.takeover.install();
     this.heartbeat?.start();
-    this.accepting = true;
-    return Promise.resolve();
+    return Promise.resolve(true);
   }
 
-  async shutdown(deadline: number): Promise<void> {
-    this.accepting = false;
+  protected release(): void {
     this.takeover?.uninstall();
     this.takeover = undefined;
-    await drainConnections(this.connections, deadline, (conn) => conn.terminate());
     this.heartbeat?.stop();
     for (const server of this.servers.values()) server.close();
     this.servers.clear();
+  }
+
+  protected terminate(conn: WebSocketConnectionImpl): void {
+    conn.terminate();
   }
 
   /** Serves the upgrade when its path is a WebSocket route (or no other handler can); else false. */
@@ -106,20 +104,14 @@ export class WebSocketTransport implements StreamingTransport {
     const responder = rawSocketResponder(socket);
     if (!match) {
       if (this.otherUpgradeHandlers() > 0) return false;
-      this.gate.refuse(
-        responder,
-        refusal(404, `Cannot upgrade ${path}: no WebSocket route`, 'not-found'),
-      );
+      this.refuseUnrouted(responder, `Cannot upgrade ${path}: no WebSocket route`);
       return true;
     }
     socket.on('error', destroyOnError);
-    if (!this.accepting) {
-      this.gate.refuse(responder, refusal(503, 'Server is shutting down', 'limit'));
-      return true;
-    }
+    if (!this.admits(responder)) return true;
     const invalid = this.validateHandshake(req);
     if (invalid) {
-      this.gate.refuse(responder, refusal(400, invalid, 'error'));
+      this.refuseMalformed(responder, invalid);
       return true;
     }
     const request = handshakeRequestFromIncoming(req, match.params, WEBSOCKET_UPGRADE_HEADERS);
@@ -147,10 +139,10 @@ export class WebSocketTransport implements StreamingTransport {
   ): Promise<WebSocketConnectionImpl> {
     return new Promise((resolve, reject) => {
       if (socket.destroyed) {
-        reject(new Error('The client went away during the handshake'));
+        reject(new HandshakeAbandonedError());
         return;
       }
-      const onGone = () => reject(new Error('The client went away during the handshake'));
+      const onGone = () => reject(new HandshakeAbandonedError());
       socket.once('close', onGone);
       const options = route.options as WebSocketRouteOptions;
       const server = this.serverFor(options);
@@ -160,23 +152,13 @@ export class WebSocketTransport implements StreamingTransport {
         socket.off('close', onGone);
         // From here `ws` handles socket errors.
         socket.off('error', destroyOnError);
-        const settings = this.config.websocket;
+        const bufferLimit = options.writeBufferSize ?? this.config.websocket.writeBufferSize;
         const conn = new WebSocketConnectionImpl(
           ws,
-          {
-            protocol: 'websocket',
-            route: route.path,
-            request,
-            values,
-            stats: this.stats,
-            bufferLimit: options.writeBufferSize ?? settings.writeBufferSize,
-            slowConsumer: options.slowConsumer ?? this.config.slowConsumer,
-            batching: options.batching,
-          },
+          this.connectionInit(route, request, values, bufferLimit),
           this.limitsFor(route),
         );
-        trackConnection(this.connections, conn);
-        resolve(conn);
+        resolve(this.track(conn));
       });
     });
   }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { WebTransportKind } from '../../interfaces/connection.interface.js';
+import { WebTransportUnavailableError } from '../../errors/web-transport-unavailable.error.js';
 
 /** A certificate hash as `serverCertificateHashes` takes it (hex value). */
 export interface WebTransportCertificateHash {
@@ -81,7 +82,7 @@ export class WebTransportServerInfo {
 
   private require(): NonNullable<WebTransportServerInfo['state']> {
     if (!this.state) {
-      throw new Error(
+      throw new WebTransportUnavailableError(
         'The WebTransport server is not running (enable it with webTransport.enabled: true)',
       );
     }

@@ -10,6 +10,8 @@ import type {
   LibrarySession,
   LibrarySessionRequestEvent,
 } from './web-transport-library.interface.js';
+import { InvalidStateError } from '../../errors/invalid-state.error.js';
+import { WebTransportUnavailableError } from '../../errors/web-transport-unavailable.error.js';
 
 /** Internal path every accepted session is delivered on (routing happens in the request hook). */
 const SESSION_PATH = '/.forge-streaming/sessions';
@@ -61,7 +63,9 @@ export class WebTransportServer {
     this.server.onSessionRequest = (event) => this.handleRequest(event);
     // The callback itself is never called (requests go through onSessionRequest above); setting
     // it tells the library to route every session request there.
-    this.server.setRequestCallback(() => Promise.reject(new Error('unused')));
+    this.server.setRequestCallback(() =>
+      Promise.reject(new InvalidStateError('The request callback is not used')),
+    );
   }
 
   /** Starts listening; resolves with the bound address. */
@@ -72,7 +76,8 @@ export class WebTransportServer {
     this.trackSockets();
     void this.deliverSessions(sessions);
     const address = this.server.address();
-    if (!address) throw new Error('The WebTransport server did not report its address');
+    if (!address)
+      throw new WebTransportUnavailableError('The WebTransport server did not report its address');
     return address;
   }
 
@@ -126,7 +131,7 @@ export class WebTransportServer {
     }
     let answered = false;
     const answer = () => {
-      if (answered) throw new Error('The session request was already answered');
+      if (answered) throw new InvalidStateError('The session request was already answered');
       answered = true;
     };
     this.onRequest({
@@ -137,7 +142,9 @@ export class WebTransportServer {
         return new Promise<LibrarySession>((resolve, reject) => {
           const timer = setTimeout(() => {
             this.waiting.delete(attemptId);
-            reject(new Error('The WebTransport session was not established'));
+            reject(
+              new WebTransportUnavailableError('The WebTransport session was not established'),
+            );
           }, DELIVERY_TIMEOUT_MS);
           timer.unref();
           this.waiting.set(attemptId, (session) => {

@@ -76,6 +76,8 @@ export class WebTransportSessionImpl extends BaseConnection implements WebTransp
   /** The server's close code and reason (the library may report that close as a stream error). */
   private serverClose: { code: number; reason: string } | undefined;
   private readResume: (() => void) | undefined;
+  /** The synchronous message listener (`onMessage`), if any. */
+  private listener: ((data: Uint8Array) => void) | undefined;
   private readonly touch = () => {
     this.lastActivity = Date.now();
   };
@@ -123,12 +125,38 @@ export class WebTransportSessionImpl extends BaseConnection implements WebTransp
 
   receiveMessage(): Promise<Uint8Array> {
     const next = this.inbound.next();
-    if (this.readResume && this.inbound.bytes <= this.bufferLimit / 2) {
-      const resume = this.readResume;
-      this.readResume = undefined;
-      resume();
-    }
+    if (this.inbound.bytes <= this.bufferLimit / 2) this.resumeReading();
     return next;
+  }
+
+  /** Lets the message-stream reader go on after it paused for a full inbound queue. */
+  private resumeReading(): void {
+    const resume = this.readResume;
+    this.readResume = undefined;
+    resume?.();
+  }
+
+  onMessage(listener: (data: Uint8Array) => void): () => void {
+    this.keepOpen();
+    this.listener = listener;
+    for (const message of this.inbound.drain()) {
+      if (this.listener !== listener || this.isClosed) break;
+      this.dispatch(listener, message);
+    }
+    this.resumeReading();
+    return () => {
+      if (this.listener === listener) this.listener = undefined;
+    };
+  }
+
+  /** Calls the synchronous listener; one that throws ends the session with 1011. */
+  private dispatch(listener: (data: Uint8Array) => void, message: Uint8Array): void {
+    try {
+      listener(message);
+    } catch {
+      this.stats.errors += 1;
+      this.close(CloseCode.InternalError, 'Internal server error');
+    }
   }
 
   async createBidirectionalStream(): Promise<WebTransportBidiStream> {
@@ -290,7 +318,10 @@ export class WebTransportSessionImpl extends BaseConnection implements WebTransp
         for (const message of messages) {
           this.stats.messagesIn += 1;
           this.stats.bytesIn += message.byteLength;
-          this.inbound.push(message, message.byteLength);
+          const listener = this.listener;
+          if (listener !== undefined) this.dispatch(listener, message);
+          else this.inbound.push(message, message.byteLength);
+          if (this.isClosed) return;
         }
       }
     } catch {

@@ -1,26 +1,26 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { refusal, type HandshakeRefusal } from '../../handshake/refusal.js';
-import { drainConnections, HandshakeGate, trackConnection } from '../../handshake/handshake-gate.service.js';
-import { headerValue } from '../../handshake/handshake-request.js';
-import { StreamingStatsCollector } from '../../stats/streaming-stats-collector.service.js';
+import { Inject, Injectable } from '@nestjs/common';
 import { MissingDependencyError } from '../../errors/missing-dependency.error.js';
+import { HandshakeGate } from '../../handshake/handshake-gate.service.js';
+import { headerValue } from '../../handshake/handshake-request.js';
+import type { HandshakeRefusal } from '../../handshake/refusal.js';
+import type { RouteDefinition } from '../../handshake/route-definition.js';
 import type { HandshakeRequest, WebTransportKind } from '../../interfaces/connection.interface.js';
 import type { WebTransportRouteOptions } from '../../interfaces/route-options.interface.js';
 import type { ResolvedStreamingConfig } from '../../interfaces/streaming-config.interface.js';
-import type { StreamingTransport } from '../streaming-transport.interface.js';
-import type { RouteDefinition } from '../../handshake/route-definition.js';
 import { RouteTable } from '../../routing/route-table.service.js';
+import { StreamingStatsCollector } from '../../stats/streaming-stats-collector.service.js';
 import { STREAMING_RESOLVED_CONFIG } from '../../streaming.constants.js';
+import { BaseTransport } from '../base.transport.js';
+import { HTTP3_ADDON, loadWebTransportLibrary } from './load-web-transport-library.js';
 import {
   certificateFromPem,
   generateDevelopmentCertificate,
   type WebTransportCertificate,
 } from './web-transport-certificate.js';
 import { flowControlWindows } from './web-transport-flow-control.js';
-import { HTTP3_ADDON, loadWebTransportLibrary } from './load-web-transport-library.js';
 import { handshakeRequestFromSessionHeader, kindOfProtocol } from './web-transport-request.js';
-import { WebTransportServer, type PendingSessionRequest } from './web-transport-server.js';
 import { WebTransportServerInfo } from './web-transport-server-info.service.js';
+import { WebTransportServer, type PendingSessionRequest } from './web-transport-server.js';
 import { WebTransportSessionImpl } from './web-transport.connection.js';
 
 /**
@@ -30,31 +30,30 @@ import { WebTransportSessionImpl } from './web-transport.connection.js';
  * limit 503, guards 401/403, unknown path 404) and no session is created.
  */
 @Injectable()
-export class WebTransportTransport implements StreamingTransport {
+export class WebTransportTransport extends BaseTransport<WebTransportSessionImpl> {
   readonly protocol = 'webtransport' as const;
-  private readonly logger = new Logger('ForgeStreaming');
-  private readonly sessions = new Set<WebTransportSessionImpl>();
   private server: WebTransportServer | undefined;
-  private accepting = false;
 
   constructor(
-    @Inject(STREAMING_RESOLVED_CONFIG) private readonly config: ResolvedStreamingConfig,
-    @Inject(RouteTable) private readonly routes: RouteTable,
-    @Inject(HandshakeGate) private readonly gate: HandshakeGate,
-    @Inject(StreamingStatsCollector) private readonly stats: StreamingStatsCollector,
+    @Inject(STREAMING_RESOLVED_CONFIG) config: ResolvedStreamingConfig,
+    @Inject(RouteTable) routes: RouteTable,
+    @Inject(HandshakeGate) gate: HandshakeGate,
+    @Inject(StreamingStatsCollector) stats: StreamingStatsCollector,
     @Inject(WebTransportServerInfo) private readonly info: WebTransportServerInfo,
-  ) {}
+  ) {
+    super(config, routes, gate, stats);
+  }
 
-  async start(): Promise<void> {
+  protected get enabled(): boolean {
+    return this.config.webTransport.enabled;
+  }
+
+  protected get disabledNote(): string {
+    return 'WebTransport routes are declared but webTransport.enabled is false: they are not served';
+  }
+
+  protected async listen(): Promise<boolean> {
     const settings = this.config.webTransport;
-    if (!settings.enabled) {
-      if (this.routes.has('webtransport')) {
-        this.logger.warn(
-          'WebTransport routes are declared but webTransport.enabled is false: they are not served',
-        );
-      }
-      return;
-    }
     const loaded = await loadWebTransportLibrary();
     if (settings.http3 === 'required' && !loaded.http3Available) {
       throw new MissingDependencyError(
@@ -86,7 +85,6 @@ export class WebTransportTransport implements StreamingTransport {
       certificateGenerated: certificate.generated,
       transports,
     });
-    this.accepting = true;
     const http3Note = http3
       ? 'HTTP/3 on'
       : settings.http3 === 'off'
@@ -96,16 +94,17 @@ export class WebTransportTransport implements StreamingTransport {
       `WebTransport on ${this.info.url()}: HTTP/2 + WebSocket mapping, ${http3Note}; ` +
         `${certificate.generated ? 'development certificate' : 'certificate'} sha-256 ${certificate.sha256}`,
     );
+    return true;
   }
 
-  async shutdown(deadline: number): Promise<void> {
-    this.accepting = false;
-    // Sessions still open at the deadline end when the server stops.
-    await drainConnections(this.sessions, deadline, () => undefined);
+  protected release(): void {
     this.server?.stop();
     this.server = undefined;
     this.info.clear();
   }
+
+  /** Sessions still open at the drain deadline end when the server stops. */
+  protected terminate(): void {}
 
   private async certificate(): Promise<WebTransportCertificate> {
     const { cert, privateKey, host } = this.config.webTransport;
@@ -119,16 +118,10 @@ export class WebTransportTransport implements StreamingTransport {
     const request = handshakeRequestFromSessionHeader(event.header, event.peerAddress, {});
     const match = this.routes.match('webtransport', request.path);
     if (!match) {
-      this.gate.refuse(
-        responder,
-        refusal(404, `No WebTransport route for ${request.path}`, 'not-found'),
-      );
+      this.refuseUnrouted(responder, `No WebTransport route for ${request.path}`);
       return;
     }
-    if (!this.accepting) {
-      this.gate.refuse(responder, refusal(503, 'Server is shutting down', 'limit'));
-      return;
-    }
+    if (!this.admits(responder)) return;
     const matched = { ...request, params: match.params };
     const kind = kindOfProtocol(event.protocol);
     this.gate.run({
@@ -158,16 +151,7 @@ export class WebTransportTransport implements StreamingTransport {
     const bufferSize = options.bufferSize ?? settings.bufferSize;
     const session = new WebTransportSessionImpl(
       librarySession,
-      {
-        protocol: 'webtransport',
-        route: route.path,
-        request,
-        values,
-        stats: this.stats,
-        bufferLimit: bufferSize,
-        slowConsumer: options.slowConsumer ?? this.config.slowConsumer,
-        batching: options.batching,
-      },
+      this.connectionInit(route, request, values, bufferSize),
       {
         kind,
         maxStreams: options.maxStreams ?? settings.maxStreams,
@@ -175,8 +159,7 @@ export class WebTransportTransport implements StreamingTransport {
         maxMessageSize: bufferSize,
       },
     );
-    trackConnection(this.sessions, session);
-    return session;
+    return this.track(session);
   }
 }
 

@@ -8,7 +8,7 @@ import { SseRoute } from '../../../src/decorators/sse-route.decorator.js';
 import type { SseContext, SseEvent } from '../../../src/interfaces/connection.interface.js';
 import { createStreamingTestApp } from '../../../src/testing/streaming-test-app.js';
 import { SseTestRequest } from '../../../src/testing/sse-test-request.js';
-import { SseFieldError } from '../../../src/wire/sse.codec.js';
+import { SseFieldError } from '../../../src/errors/sse-field.error.js';
 import { waitFor } from '../../support/wait-for.js';
 import { PLATFORMS, baseUrl, openEventSource } from './sse-test-support.js';
 

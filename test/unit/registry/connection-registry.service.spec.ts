@@ -10,10 +10,11 @@ import {
   protocol,
   whereMeta,
 } from '../../../src/registry/connection-filters.js';
+import { StreamingStatsCollector } from '../../../src/stats/streaming-stats-collector.service.js';
 import { MemoryConnection } from '../../support/memory-connection.js';
 
 function setup() {
-  const registry = new ConnectionRegistry();
+  const registry = new ConnectionRegistry(new StreamingStatsCollector());
   const a = new MemoryConnection({ user: { sub: 'alice' }, route: '/chat' });
   const b = new MemoryConnection({ user: { sub: 'bob' }, route: '/chat', protocol: 'sse' });
   const c = new MemoryConnection({ route: '/feed' });

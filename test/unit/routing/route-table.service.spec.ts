@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RouteTable, joinPaths } from '../../../src/routing/route-table.service.js';
+import { joinPaths } from '../../../src/routing/route-paths.js';
+import { RouteTable } from '../../../src/routing/route-table.service.js';
 import type { RouteDefinition } from '../../../src/handshake/route-definition.js';
 import type { StreamingProtocol } from '../../../src/interfaces/connection.interface.js';
 

@@ -3,12 +3,9 @@ import { describe, test } from 'node:test';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { OutboundMessage } from '../../../src/connection/outbound-message.js';
 import { StreamEvent } from '../../../src/connection/stream-event.js';
+import { broadcastBody, broadcastChunk } from '../../../src/transports/sse/sse-broadcast-body.js';
+import { SseFieldError } from '../../../src/errors/sse-field.error.js';
 import {
-  broadcastBody,
-  broadcastChunk,
-} from '../../../src/transports/sse/sse-broadcast-body.js';
-import {
-  SseFieldError,
   assertSseField,
   encodeSseBody,
   encodeSseChunk,

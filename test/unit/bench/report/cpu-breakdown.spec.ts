@@ -11,7 +11,7 @@ test('a CPU profile is split into idle, own code, ws, Node.js, native and GC tim
     nodes: [
       frame(1, '(root)', ''),
       frame(2, '(idle)', ''),
-      frame(3, 'onMessage', 'file:///app/dist/src/transports/websocket/web-socket.connection.js'),
+      frame(3, 'onMessage', 'file:///app/dist/src/transports/web-socket/web-socket.connection.js'),
       frame(4, 'consume', 'file:///app/node_modules/ws/lib/receiver.js'),
       frame(5, 'onStreamRead', 'node:internal/stream_base_commons'),
       frame(6, 'writev', ''),

@@ -1,0 +1,152 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { OutboundChunk } from '../../connection/outbound-queue.js';
+import { uncorkAtEndOfTick, type TickCorkable } from '../../connection/tick-corker.js';
+import { SseHeadersSentError } from '../../errors/sse-headers-sent.error.js';
+import type { StreamingStatsCollector } from '../../stats/streaming-stats-collector.service.js';
+
+/** Default headers of an SSE response (route headers and `ctx.setHeader` may override them). */
+const DEFAULT_HEADERS: readonly (readonly [string, string])[] = [
+  ['Content-Type', 'text/event-stream; charset=utf-8'],
+  ['Cache-Control', 'no-cache, no-transform'],
+  ['X-Accel-Buffering', 'no'],
+];
+
+/** What the writer tells its connection. */
+export interface SseWriterEvents {
+  /** The tick's text was written and bytes still wait in the connection's own queue. */
+  flushed(): void;
+}
+
+/**
+ * The HTTP side of one SSE stream: the response head (defaults, `retry:` first), the heartbeat
+ * comment while the stream is idle, and the writes. The text of one tick is joined and written
+ * once at its end: every `res.write` of an HTTP/1.1 response is a chunk with its own framing, so
+ * one write per tick instead of one per event is most of what a busy stream costs.
+ */
+export class SseResponseWriter implements TickCorkable {
+  private headWritten = false;
+  /** Text written during this tick, written to the response at its end. */
+  private tickText = '';
+  private tickBytes = 0;
+  private heartbeat: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly req: IncomingMessage,
+    private readonly res: ServerResponse,
+    private readonly retryInterval: number,
+    private readonly stats: StreamingStatsCollector,
+    private readonly events: SseWriterEvents,
+  ) {}
+
+  /** Bytes written but not yet on the socket (the response's buffer plus this tick's text). */
+  get bufferedBytes(): number {
+    return this.res.writableLength + this.tickBytes;
+  }
+
+  /** Whether the response's own buffer is past its high-water mark. */
+  get needsDrain(): boolean {
+    return this.res.writableNeedDrain;
+  }
+
+  private get open(): boolean {
+    return !this.res.writableEnded && !this.res.destroyed;
+  }
+
+  /** Sets a response header; only before the head is written. */
+  setHeader(name: string, value: string): void {
+    if (this.headWritten || this.res.headersSent) throw new SseHeadersSentError(name);
+    this.res.setHeader(name, value);
+  }
+
+  /** Writes the head (once): status 200, the SSE headers, then `retry:`. */
+  writeHead(): void {
+    if (this.headWritten) return;
+    this.headWritten = true;
+    const res = this.res;
+    if (res.headersSent || !this.open) return;
+    for (const [name, value] of DEFAULT_HEADERS) {
+      if (!res.hasHeader(name)) res.setHeader(name, value);
+    }
+    if (this.req.httpVersionMajor < 2 && !res.hasHeader('Connection')) {
+      res.setHeader('Connection', 'keep-alive');
+    }
+    res.writeHead(200);
+    this.writeText(`retry: ${this.retryInterval}\n\n`);
+  }
+
+  /** Sends a `: ping` comment every `intervalMs` while nothing else is waiting to be written. */
+  startHeartbeat(intervalMs: number): void {
+    if (intervalMs <= 0 || this.heartbeat) return;
+    this.heartbeat = setInterval(() => {
+      if (this.bufferedBytes === 0) this.writeText(': ping\n\n');
+    }, intervalMs);
+    this.heartbeat.unref();
+  }
+
+  /** Writes text that is not an event (head, comments, heartbeats), counted in `bytesOut`. */
+  writeText(text: string): void {
+    this.writeHead();
+    if (!this.open) return;
+    const bytes = Buffer.byteLength(text);
+    this.stats.bytesOut += bytes;
+    this.addToTick(text, bytes);
+  }
+
+  /** Writes an event chunk of `bytes` bytes. */
+  write(chunk: OutboundChunk, bytes: number): void {
+    this.writeHead();
+    if (!this.open) return;
+    if (typeof chunk === 'string') {
+      this.addToTick(chunk, bytes);
+    } else {
+      this.writeTickText();
+      this.res.write(chunk);
+    }
+  }
+
+  /** Writes the text of this tick in one chunk. */
+  uncorkTick(): void {
+    this.writeTickText();
+    if (!this.res.writableNeedDrain) this.events.flushed();
+  }
+
+  /** Writes what is pending and ends the response. */
+  end(): void {
+    this.stopHeartbeat();
+    this.writeHead();
+    this.writeTickText();
+    if (!this.res.writableEnded) this.res.end();
+  }
+
+  /** Drops the response at once (pending text included). */
+  destroy(): void {
+    this.discard();
+    this.res.destroy();
+  }
+
+  /** Forgets pending text and stops the heartbeat (the response has closed). */
+  discard(): void {
+    this.stopHeartbeat();
+    this.tickText = '';
+    this.tickBytes = 0;
+  }
+
+  private stopHeartbeat(): void {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
+  }
+
+  private addToTick(text: string, bytes: number): void {
+    if (this.tickBytes === 0) uncorkAtEndOfTick(this);
+    this.tickText += text;
+    this.tickBytes += bytes;
+  }
+
+  private writeTickText(): void {
+    if (this.tickBytes === 0) return;
+    const text = this.tickText;
+    this.tickText = '';
+    this.tickBytes = 0;
+    if (this.open) this.res.write(text);
+  }
+}
