@@ -122,6 +122,63 @@ export interface SseGapNotice {
   readonly at: number;
 }
 
+/** Bounds of a room's history. */
+export interface RoomHistoryLimits {
+  /** Most events kept (older ones are trimmed). */
+  readonly size: number;
+  /** Longest an event is kept, in milliseconds (0: no time limit). */
+  readonly ttlMs: number;
+}
+
+/** One event kept in a room's history. */
+export interface RoomHistoryEntry {
+  /** Its position, `<epoch>:<seq>` (see {@link RoomHistoryStore}). */
+  readonly offset: string;
+  /** The event name. */
+  readonly event: string;
+  /** The payload: a JSON-compatible value (stores keep it as JSON). */
+  readonly data: unknown;
+  /** When it was appended (epoch ms). */
+  readonly at: number;
+}
+
+/** Why the events after an offset cannot be given. */
+export type RoomRecoveryFailure = 'too-old' | 'epoch-changed' | 'unknown-room';
+
+/** What followed an offset in a room's history. */
+export type RoomRecovery =
+  | {
+      readonly recovered: true;
+      /** The events after the offset, oldest first (none when nothing was missed). */
+      readonly entries: readonly RoomHistoryEntry[];
+    }
+  | { readonly recovered: false; readonly reason: RoomRecoveryFailure };
+
+/**
+ * The per-room event log behind recovery. Offsets are `<epoch>:<seq>`: `seq` grows with every
+ * append to the room (not necessarily by one); `epoch` names one unbroken life of the room's log
+ * and changes whenever entries may have been lost (a restart of an in-memory store, a flushed or
+ * expired backend key), so that a stale offset is always detected, never answered with a silent
+ * gap.
+ */
+export interface RoomHistoryStore {
+  /** Appends an event to `room`'s log, trimming it to `limits`; resolves with the entry. */
+  append(
+    room: string,
+    event: string,
+    data: unknown,
+    limits: RoomHistoryLimits,
+  ): Promise<RoomHistoryEntry>;
+  /**
+   * The events after `offset`, in order: `recovered: false` with `epoch-changed` when the offset
+   * belongs to another life of the log, `too-old` when events after it were trimmed, and
+   * `unknown-room` when the room has no log.
+   */
+  since(room: string, offset: string): Promise<RoomRecovery>;
+  /** The newest offset of `room` (undefined when its log is empty or unknown). */
+  latest(room: string): Promise<string | undefined>;
+}
+
 /** Health of the adapter's backend. */
 export interface AdapterHealth {
   readonly status: 'up' | 'degraded' | 'down';
@@ -181,6 +238,16 @@ export interface StreamingAdapter {
   clusterStats(): Promise<ClusterStats | undefined>;
   /** SSE history storage. */
   readonly history: SseHistoryStore;
+  /** Room history storage (recovery of missed room events). */
+  readonly roomHistory: RoomHistoryStore;
+  /**
+   * This instance now has its first local member of `room`: an adapter with per-room channels
+   * subscribes to the room's channel. Optional (without it, every broadcast reaches every
+   * instance).
+   */
+  roomActive?(room: string): void;
+  /** This instance no longer has local members of `room` (an adapter may unsubscribe). */
+  roomInactive?(room: string): void;
   /** Backend health. */
   health(): AdapterHealth;
 }

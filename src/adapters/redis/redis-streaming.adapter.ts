@@ -6,10 +6,12 @@ import type {
   ConnectionCommand,
   ConnectionDescriptor,
   PresenceMember,
+  RoomHistoryStore,
   StreamingAdapter,
   StreamingAdapterHost,
 } from '../../interfaces/streaming-adapter.interface.js';
 import type { ClusterStats } from '../../interfaces/streaming-stats.interface.js';
+import { InMemoryRoomHistoryStore } from '../in-memory/in-memory-room-history.store.js';
 import { loadIoredis } from './load-ioredis.js';
 import type {
   RedisStreamingAdapterOptions,
@@ -56,6 +58,8 @@ interface Running {
 export class RedisStreamingAdapter implements StreamingAdapter {
   readonly distributed = true;
   readonly history: RedisHistoryStore;
+  /** Room history (kept in this process until the Redis Streams store replaces it). */
+  readonly roomHistory: RoomHistoryStore = new InMemoryRoomHistoryStore();
   private readonly logger = new Logger('ForgeStreamingRedis');
   private readonly config: ResolvedRedisAdapterOptions;
   private readonly keys: RedisKeys;
