@@ -270,6 +270,19 @@ export abstract class BaseConnection implements StreamingConnection {
     return this.send(value);
   }
 
+  /**
+   * Hands one inbound message to a synchronous listener (`onMessage`); a listener that throws
+   * ends the connection with 1011, as a failing handler would.
+   */
+  protected dispatchInbound<T>(listener: (value: T) => void, value: T): void {
+    try {
+      listener(value);
+    } catch {
+      this.stats.errors += 1;
+      this.close(CloseCode.InternalError, 'Internal server error');
+    }
+  }
+
   /** Resolves when the outbound buffer has drained below half the limit (or the connection closed). */
   drained(): Promise<void> {
     if (this.isClosed || this.bufferedAmount <= this.bufferLimit / 2) return Promise.resolve();

@@ -1,14 +1,27 @@
-/** Polls `condition` until it returns true or `timeoutMs` passes; throws with `message` then. */
-export async function waitFor(
-  condition: () => boolean | Promise<boolean>,
+/**
+ * Polls `condition` until it returns a truthy value (which it resolves with) or `timeoutMs`
+ * passes; then throws with `message` and the last error the condition threw, if any. The one
+ * waiting helper of the suite.
+ */
+export async function waitFor<T>(
+  condition: () => T | Promise<T>,
   message: string,
-  timeoutMs = 5_000,
+  timeoutMs = 10_000,
   intervalMs = 20,
-): Promise<void> {
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
   for (;;) {
-    if (await condition()) return;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms: ${message}`);
+    try {
+      const value = await condition();
+      if (value) return value as NonNullable<T>;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) {
+      const cause = lastError === undefined ? '' : ` (last error: ${String(lastError)})`;
+      throw new Error(`Timed out after ${timeoutMs} ms: ${message}${cause}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }

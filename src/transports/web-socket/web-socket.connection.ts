@@ -142,22 +142,12 @@ export class WebSocketConnectionImpl
     const queued = this.inboundQueue?.drain() ?? [];
     for (const message of queued) {
       if (this.listener !== listener || this.isClosed) break;
-      this.dispatch(listener, message);
+      this.dispatchInbound(listener, message);
     }
     this.resumeIfPaused();
     return () => {
       if (this.listener === listener) this.listener = undefined;
     };
-  }
-
-  /** Calls the synchronous listener; one that throws ends the connection with 1011. */
-  private dispatch(listener: (message: WebSocketMessage) => void, message: WebSocketMessage): void {
-    try {
-      listener(message);
-    } catch {
-      this.stats.errors += 1;
-      this.close(CloseCode.InternalError, 'Internal server error');
-    }
   }
 
   get messages$(): Observable<WebSocketMessage> {
@@ -277,7 +267,7 @@ export class WebSocketConnectionImpl
       : { type: MessageType.Text, data: buffer.toString('utf8') };
     const listener = this.listener;
     if (listener !== undefined) {
-      this.dispatch(listener, message);
+      this.dispatchInbound(listener, message);
       return;
     }
     if (this.observers !== undefined && this.observers.size > 0) {

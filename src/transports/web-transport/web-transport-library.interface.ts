@@ -1,3 +1,5 @@
+import type { FlowControlWindows } from './web-transport-flow-control.js';
+
 /**
  * The parts of `@fails-components/webtransport` this transport uses, typed structurally so the
  * library is only ever loaded at run time (dynamic `import()`), never at module load.
@@ -60,19 +62,13 @@ export interface LibrarySessionDecision {
   readonly userData?: Record<string, unknown>;
 }
 
-/** Options of the library's servers. */
-export interface LibraryServerOptions {
+/** Options of the library's servers (the flow-control windows included). */
+export interface LibraryServerOptions extends FlowControlWindows {
   readonly port: number;
   readonly host: string;
   readonly secret: string;
   readonly cert: string;
   readonly privKey: string;
-  readonly initialStreamFlowControlWindow: number;
-  readonly initialSessionFlowControlWindow: number;
-  readonly streamFlowControlWindowSizeLimit: number;
-  readonly sessionFlowControlWindowSizeLimit: number;
-  readonly initialBidirectionalStreams: number;
-  readonly initialUnidirectionalStreams: number;
 }
 
 /** The library's `HttpServer` / `Http2Server`. */

@@ -141,22 +141,12 @@ export class WebTransportSessionImpl extends BaseConnection implements WebTransp
     this.listener = listener;
     for (const message of this.inbound.drain()) {
       if (this.listener !== listener || this.isClosed) break;
-      this.dispatch(listener, message);
+      this.dispatchInbound(listener, message);
     }
     this.resumeReading();
     return () => {
       if (this.listener === listener) this.listener = undefined;
     };
-  }
-
-  /** Calls the synchronous listener; one that throws ends the session with 1011. */
-  private dispatch(listener: (data: Uint8Array) => void, message: Uint8Array): void {
-    try {
-      listener(message);
-    } catch {
-      this.stats.errors += 1;
-      this.close(CloseCode.InternalError, 'Internal server error');
-    }
   }
 
   async createBidirectionalStream(): Promise<WebTransportBidiStream> {
@@ -319,7 +309,7 @@ export class WebTransportSessionImpl extends BaseConnection implements WebTransp
           this.stats.messagesIn += 1;
           this.stats.bytesIn += message.byteLength;
           const listener = this.listener;
-          if (listener !== undefined) this.dispatch(listener, message);
+          if (listener !== undefined) this.dispatchInbound(listener, message);
           else this.inbound.push(message, message.byteLength);
           if (this.isClosed) return;
         }

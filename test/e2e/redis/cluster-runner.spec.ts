@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ChatClient } from './cluster-apps.js';
-import { REDIS_URL, deleteKeys, testClient, uniquePrefix, waitFor } from './redis-test-env.js';
+import { REDIS_URL, deleteKeys, testClient, uniquePrefix } from './redis-test-env.js';
+import { waitFor } from '../../support/wait-for.js';
 
 interface WorkerLine {
   port: number;
@@ -46,7 +47,7 @@ test('runCluster: two worker processes share one port and one chat room through 
     proc.once('exit', (code) => resolve(code)),
   );
 
-  await waitFor('both workers to listen', () => workers.length === 2, 20_000);
+  await waitFor(() => workers.length === 2, 'both workers to listen', 20_000);
   assert.equal(workers[0].port, workers[1].port, 'one shared port');
   assert.notEqual(workers[0].pid, workers[1].pid);
   assert.notEqual(workers[0].instanceId, workers[1].instanceId);
@@ -57,22 +58,25 @@ test('runCluster: two worker processes share one port and one chat room through 
   for (let attempt = 0; attempt < 20 && byInstance.size < 2; attempt += 1) {
     const client = await ChatClient.connect(workers[0].port, 'shared');
     clients.push(client);
-    const owner = await waitFor('the registry entry', () =>
-      redis.hget(`${prefix}connection-index`, client.id),
+    const owner = await waitFor(
+      () => redis.hget(`${prefix}connection-index`, client.id),
+      'the registry entry',
     );
     if (!byInstance.has(owner)) byInstance.set(owner, client);
   }
   assert.equal(byInstance.size, 2, 'connections landed on both workers');
   const [first, second] = [...byInstance.values()];
   first.send('across processes');
-  await waitFor('the member on the other process to receive it', () =>
-    second.received.some((m) => (m as { text?: string }).text === 'across processes'),
+  await waitFor(
+    () => second.received.some((m) => (m as { text?: string }).text === 'across processes'),
+    'the member on the other process to receive it',
   );
 
   proc.kill('SIGTERM');
   assert.equal(await exited, 0, 'the primary exits cleanly after its workers');
-  await waitFor('clients to be closed by the shutdown', () =>
-    clients.every((client) => client.closeCode !== undefined),
+  await waitFor(
+    () => clients.every((client) => client.closeCode !== undefined),
+    'clients to be closed by the shutdown',
   );
   assert.ok(clients.every((client) => client.closeCode === 1001));
 });

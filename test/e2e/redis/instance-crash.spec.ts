@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
 import type { PresenceEvent } from '../../../src/index.js';
 import { ChatClient, startClusterApp, type ClusterApp } from './cluster-apps.js';
-import { REDIS_URL, deleteKeys, testClient, uniquePrefix, waitFor } from './redis-test-env.js';
+import { REDIS_URL, deleteKeys, testClient, uniquePrefix } from './redis-test-env.js';
+import { waitFor } from '../../support/wait-for.js';
 
 const prefix = uniquePrefix('crash');
 let redis: Redis;
@@ -51,29 +52,30 @@ test('an instance killed without warning: its registry entries expire and its ro
   try {
     client = await ChatClient.connect(port, 'crash-room');
     const id = client.id;
-    await waitFor('the survivor to see the member of the other process', async () => {
+    await waitFor(async () => {
       const members = await survivor.manager.presence('crash-room');
       return members.some((m) => m.connectionId === id && m.instanceId === instanceId);
-    });
+    }, 'the survivor to see the member of the other process');
     assert.equal((await survivor.manager.describeConnection(id))?.instanceId, instanceId);
 
     child!.kill('SIGKILL');
     await waitFor(
-      'the dead instance to be ignored',
       async () => (await survivor.manager.describeConnection(id)) === undefined,
+      'the dead instance to be ignored',
     );
     assert.deepEqual(await survivor.manager.presence('crash-room'), []);
-    await waitFor('the sweeper to delete the dead instance entries', async () => {
+    await waitFor(async () => {
       const [hash, indexed, listed] = await Promise.all([
         redis.exists(`${prefix}instance:${instanceId}:connections`),
         redis.hexists(`${prefix}connection-index`, id),
         redis.zscore(`${prefix}instances`, instanceId),
       ]);
       return hash === 0 && indexed === 0 && listed === null;
-    });
+    }, 'the sweeper to delete the dead instance entries');
     assert.equal(await redis.exists(`${prefix}room:crash-room`), 0);
-    await waitFor('a leave notification for the dead member', () =>
-      events.some((e) => e.type === 'leave' && e.member.connectionId === id),
+    await waitFor(
+      () => events.some((e) => e.type === 'leave' && e.member.connectionId === id),
+      'a leave notification for the dead member',
     );
     assert.equal(await survivor.manager.disconnect(id), false);
     const stats = await survivor.manager.getClusterStats();

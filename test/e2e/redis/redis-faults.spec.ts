@@ -13,7 +13,8 @@ import { RedisStreamingAdapter } from '../../../src/adapters/redis/redis-streami
 import { RedisUnavailableError } from '../../../src/adapters/redis/redis-unavailable.error.js';
 import type { SseGapNotice } from '../../../src/interfaces/streaming-adapter.interface.js';
 import { ChatClient, startClusterApp, type ClusterApp } from './cluster-apps.js';
-import { CuttableProxy, PrivateRedis, uniquePrefix, waitFor } from './redis-test-env.js';
+import { CuttableProxy, PrivateRedis, uniquePrefix } from './redis-test-env.js';
+import { waitFor } from '../../support/wait-for.js';
 import { SseClient } from './sse-client.js';
 
 const unhandled: unknown[] = [];
@@ -67,14 +68,15 @@ describe('Redis faults (private redis-server)', () => {
     const local = await a.manager.broadcast('nobody else yet');
     assert.equal(local.published, true);
     await server.start();
-    await waitFor('health to recover', () => a.adapter.health().status === 'up', 15_000);
+    await waitFor(() => a.adapter.health().status === 'up', 'health to recover', 15_000);
     const b = await startClusterApp({ url: server.url, keyPrefix: prefix });
     apps.push(b);
     const bob = await ChatClient.connect(b.port, 'late');
     clients.push(bob);
     await a.manager.to('late').broadcast({ text: 'reached' });
-    await waitFor('bob to receive a broadcast from the degraded-start instance', () =>
-      bob.received.some((m) => (m as { text?: string }).text === 'reached'),
+    await waitFor(
+      () => bob.received.some((m) => (m as { text?: string }).text === 'reached'),
+      'bob to receive a broadcast from the degraded-start instance',
     );
   });
 
@@ -89,17 +91,17 @@ describe('Redis faults (private redis-server)', () => {
     clients.push(bob);
     const feed = await SseClient.open(b.port, '/feed');
     streams.push(feed);
-    await waitFor('the SSE stream to greet', () => feed.named('ready').length === 1);
+    await waitFor(() => feed.named('ready').length === 1, 'the SSE stream to greet');
     await a.manager.to('ops').broadcast({ text: 'before' });
-    await waitFor('the first broadcast', () => bob.received.length === 1);
+    await waitFor(() => bob.received.length === 1, 'the first broadcast');
     await a.manager.broadcast(new StreamEvent('tick', { seq: 1 }), protocol('sse'));
-    await waitFor('the first SSE event', () => feed.named('tick').length === 1);
+    await waitFor(() => feed.named('tick').length === 1, 'the first SSE event');
     const seenBeforeOutage = feed.named('tick')[0].id!;
 
     await server.kill();
     await waitFor(
-      'both instances to report degraded',
       () => a.adapter.health().status === 'degraded' && b.adapter.health().status === 'degraded',
+      'both instances to report degraded',
     );
     // Every manager call keeps working (locally) while Redis is down.
     const during = await a.manager.to('ops').broadcast({ text: 'during' });
@@ -113,16 +115,16 @@ describe('Redis faults (private redis-server)', () => {
 
     await server.start();
     await waitFor(
-      'both instances to recover',
       () => a.adapter.health().status === 'up' && b.adapter.health().status === 'up',
+      'both instances to recover',
       15_000,
     );
     await waitFor(
-      'broadcasts to flow again',
       async () => {
         await a.manager.to('ops').broadcast({ text: 'after' });
         return bob.received.some((m) => (m as { text?: string }).text === 'after');
       },
+      'broadcasts to flow again',
       15_000,
       250,
     );
@@ -130,22 +132,25 @@ describe('Redis faults (private redis-server)', () => {
       !bob.received.some((m) => (m as { text?: string }).text === 'during'),
       'the outage message was not replayed late',
     );
-    await waitFor('the registry to be rewritten on the restarted Redis', async () => {
+    await waitFor(async () => {
       const descriptor = await a.manager.describeConnection(bob.id);
       return descriptor?.instanceId === b.manager.instanceId;
-    });
+    }, 'the registry to be rewritten on the restarted Redis');
     // b's subscription was interrupted: it signals a gap to its SSE streams. (a's notice of the
     // broadcasts it could not publish races with b's resubscription, so it is not awaited here.)
-    await waitFor('b to signal the gap of its resubscription', () =>
-      gapsOnB.some((n) => n.reason === 'resubscribed'),
+    await waitFor(
+      () => gapsOnB.some((n) => n.reason === 'resubscribed'),
+      'b to signal the gap of its resubscription',
     );
-    await waitFor('the open SSE stream to get the reset event for the gap', () =>
-      feed.named('stream-reset').some((e) => /resubscribed|publish-lost/.test(e.data)),
+    await waitFor(
+      () => feed.named('stream-reset').some((e) => /resubscribed|publish-lost/.test(e.data)),
+      'the open SSE stream to get the reset event for the gap',
     );
     const resumed = await SseClient.open(a.port, '/feed', seenBeforeOutage);
     streams.push(resumed);
-    await waitFor('a resume from before the outage to get the reset event', () =>
-      resumed.named('stream-reset').some((e) => JSON.parse(e.data).reason === 'history-gap'),
+    await waitFor(
+      () => resumed.named('stream-reset').some((e) => JSON.parse(e.data).reason === 'history-gap'),
+      'a resume from before the outage to get the reset event',
     );
     assert.deepEqual(unhandled, [], 'no unhandled rejection');
   });
@@ -159,10 +164,10 @@ describe('Redis faults (private redis-server)', () => {
       apps.push(a, b);
       const feed = await SseClient.open(b.port, '/feed');
       streams.push(feed);
-      await waitFor('the SSE stream to greet', () => feed.named('ready').length === 1);
+      await waitFor(() => feed.named('ready').length === 1, 'the SSE stream to greet');
 
       proxy.cut();
-      await waitFor('a to report degraded', () => a.adapter.health().status === 'degraded');
+      await waitFor(() => a.adapter.health().status === 'degraded', 'a to report degraded');
       assert.equal(b.adapter.health().status, 'up');
       const lost = await a.manager.broadcast(
         new StreamEvent('tick', { lost: true }),
@@ -170,9 +175,10 @@ describe('Redis faults (private redis-server)', () => {
       );
       assert.equal(lost.published, true);
       proxy.restore();
-      await waitFor('a to recover', () => a.adapter.health().status === 'up', 15_000);
-      await waitFor('b to reset its streams for the broadcasts a could not publish', () =>
-        feed.named('stream-reset').some((e) => JSON.parse(e.data).reason === 'publish-lost'),
+      await waitFor(() => a.adapter.health().status === 'up', 'a to recover', 15_000);
+      await waitFor(
+        () => feed.named('stream-reset').some((e) => JSON.parse(e.data).reason === 'publish-lost'),
+        'b to reset its streams for the broadcasts a could not publish',
       );
       assert.equal(feed.named('tick').length, 0, 'the lost broadcast was not delivered late');
       assert.deepEqual(unhandled, [], 'no unhandled rejection');
@@ -185,7 +191,7 @@ describe('Redis faults (private redis-server)', () => {
     const prefix = uniquePrefix('shutdown');
     const a = await startClusterApp({ url: server.url, keyPrefix: prefix });
     await server.kill();
-    await waitFor('degraded', () => a.adapter.health().status === 'degraded');
+    await waitFor(() => a.adapter.health().status === 'degraded', 'degraded');
     const started = Date.now();
     await a.app.close();
     assert.ok(Date.now() - started < 10_000, 'closed within the drain time');

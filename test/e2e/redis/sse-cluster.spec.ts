@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import type { Redis } from 'ioredis';
 import { StreamEvent, protocol } from '../../../src/index.js';
 import { startClusterApp, type ClusterApp } from './cluster-apps.js';
-import { REDIS_URL, deleteKeys, testClient, uniquePrefix, waitFor } from './redis-test-env.js';
+import { REDIS_URL, deleteKeys, testClient, uniquePrefix } from './redis-test-env.js';
+import { waitFor } from '../../support/wait-for.js';
 import { SseClient } from './sse-client.js';
 
 describe('SSE across two instances', () => {
@@ -16,7 +17,7 @@ describe('SSE across two instances', () => {
   async function open(app: ClusterApp, path: string, lastEventId?: string): Promise<SseClient> {
     const client = await SseClient.open(app.port, path, lastEventId);
     clients.push(client);
-    await waitFor(`${path} to greet`, () => client.named('ready').length === 1);
+    await waitFor(() => client.named('ready').length === 1, `${path} to greet`);
     return client;
   }
 
@@ -39,8 +40,8 @@ describe('SSE across two instances', () => {
     const ben = await open(b, '/notifications?user=ben');
     await a.manager.toUser('ann').broadcast(new StreamEvent('notification', { text: 'for ann' }));
     await a.manager.toUser('ben').broadcast(new StreamEvent('notification', { text: 'for ben' }));
-    await waitFor('ann to be notified', () => ann.named('notification').length === 1);
-    await waitFor('ben to be notified', () => ben.named('notification').length === 1);
+    await waitFor(() => ann.named('notification').length === 1, 'ann to be notified');
+    await waitFor(() => ben.named('notification').length === 1, 'ben to be notified');
     assert.deepEqual(JSON.parse(ann.named('notification')[0].data), { text: 'for ann' });
     assert.deepEqual(JSON.parse(ben.named('notification')[0].data), { text: 'for ben' });
     assert.ok(ann.named('notification')[0].id, 'the event has an id');
@@ -52,18 +53,18 @@ describe('SSE across two instances', () => {
       a.manager.broadcast(new StreamEvent('tick', { seq }), protocol('sse'));
     await send(1);
     await send(2);
-    await waitFor('two ticks on b', () => first.named('tick').length === 2);
+    await waitFor(() => first.named('tick').length === 2, 'two ticks on b');
     const lastSeen = first.named('tick')[1].id!;
     first.close();
-    await waitFor('b to see the stream closed', () => b.manager.getStats().byProtocol.sse <= 2);
+    await waitFor(() => b.manager.getStats().byProtocol.sse <= 2, 'b to see the stream closed');
     await send(3);
     await send(4);
 
     const resumed = await SseClient.open(a.port, '/feed', lastSeen);
     clients.push(resumed);
-    await waitFor('the missed ticks', () => resumed.named('tick').length === 2);
+    await waitFor(() => resumed.named('tick').length === 2, 'the missed ticks');
     await send(5);
-    await waitFor('the live tick', () => resumed.named('tick').length === 3);
+    await waitFor(() => resumed.named('tick').length === 3, 'the live tick');
     assert.deepEqual(
       resumed.named('tick').map((e) => JSON.parse(e.data).seq),
       [3, 4, 5],
@@ -74,7 +75,7 @@ describe('SSE across two instances', () => {
   test('a resume from an id the cluster no longer holds gets the reset event', async () => {
     const resumed = await SseClient.open(b.port, '/feed', '1-0');
     clients.push(resumed);
-    await waitFor('the reset event', () => resumed.named('stream-reset').length === 1);
+    await waitFor(() => resumed.named('stream-reset').length === 1, 'the reset event');
     assert.equal(JSON.parse(resumed.named('stream-reset')[0].data).reason, 'history-gap');
   });
 });

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import type { Redis } from 'ioredis';
 import type { PresenceEvent } from '../../../src/index.js';
 import { ChatClient, startClusterApp, type ClusterApp } from './cluster-apps.js';
-import { REDIS_URL, deleteKeys, testClient, uniquePrefix, waitFor } from './redis-test-env.js';
+import { REDIS_URL, deleteKeys, testClient, uniquePrefix } from './redis-test-env.js';
+import { waitFor } from '../../support/wait-for.js';
 
 describe('two instances sharing one Redis', () => {
   const prefix = uniquePrefix('two-instances');
@@ -38,10 +39,10 @@ describe('two instances sharing one Redis', () => {
     const carol = await connect(b, 'kitchen');
     assert.equal(a.adapter.health().status, 'up');
     alice.send('hello from a');
-    await waitFor('bob to receive alice', () => bob.received.length === 1);
+    await waitFor(() => bob.received.length === 1, 'bob to receive alice');
     assert.deepEqual(bob.received[0], { from: alice.id, text: 'hello from a' });
     bob.send('hello from b');
-    await waitFor('alice to receive bob', () => alice.received.length === 1);
+    await waitFor(() => alice.received.length === 1, 'alice to receive bob');
     assert.deepEqual(alice.received[0], { from: bob.id, text: 'hello from b' });
     assert.equal(bob.received.length, 1, 'the sender does not get its own message');
     assert.deepEqual(carol.received, [], 'another room gets nothing');
@@ -51,23 +52,23 @@ describe('two instances sharing one Redis', () => {
     const dave = await connect(b, 'solo');
     assert.equal(a.manager.findConnection(dave.id), undefined, 'not local to a');
     assert.equal(await a.manager.join(dave.id, 'vip'), true);
-    const described = await waitFor('the registry to show the join', async () => {
+    const described = await waitFor(async () => {
       const descriptor = await a.manager.describeConnection(dave.id);
       return descriptor?.rooms.includes('vip') ? descriptor : undefined;
-    });
+    }, 'the registry to show the join');
     assert.equal(described.instanceId, b.manager.instanceId);
     assert.equal(described.protocol, 'websocket');
     assert.equal(described.route, '/chat/:room');
     const result = await a.manager.to('vip').broadcast({ from: 'a', text: 'vip only' });
     assert.equal(result.published, true);
-    await waitFor('dave to receive the room broadcast', () => dave.received.length === 1);
+    await waitFor(() => dave.received.length === 1, 'dave to receive the room broadcast');
     assert.deepEqual(dave.received[0], { from: 'a', text: 'vip only' });
 
     assert.equal(await a.manager.disconnect(dave.id, 4001, 'bye'), true);
-    await waitFor('dave to be closed with 4001', () => dave.closeCode === 4001);
+    await waitFor(() => dave.closeCode === 4001, 'dave to be closed with 4001');
     await waitFor(
-      'the registry to forget dave',
       async () => (await a.manager.describeConnection(dave.id)) === undefined,
+      'the registry to forget dave',
     );
     assert.equal(await a.manager.disconnect('no-such-connection'), false);
   });
@@ -77,7 +78,7 @@ describe('two instances sharing one Redis', () => {
       a.manager.getStats().activeConnections + b.manager.getStats().activeConnections;
     await connect(a, 'stats');
     await connect(b, 'stats');
-    const stats = await waitFor('cluster figures covering both instances', async () => {
+    const stats = await waitFor(async () => {
       const total = await expected();
       const current = await a.manager.getClusterStats();
       return current.cluster?.instances === 2 &&
@@ -85,7 +86,7 @@ describe('two instances sharing one Redis', () => {
         current.cluster.byProtocol.websocket === total
         ? current
         : undefined;
-    });
+    }, 'cluster figures covering both instances');
     assert.ok(stats.cluster!.activeConnections >= 2);
     assert.equal(stats.activeConnections, a.manager.getStats().activeConnections);
   });
@@ -98,8 +99,9 @@ describe('two instances sharing one Redis', () => {
     try {
       const local = await connect(a, 'presence-room');
       const remote = await connect(b, 'presence-room');
-      await waitFor('a to see the remote join', () =>
-        events.some((e) => e.type === 'join' && e.member.connectionId === remote.id),
+      await waitFor(
+        () => events.some((e) => e.type === 'join' && e.member.connectionId === remote.id),
+        'a to see the remote join',
       );
       const join = events.find((e) => e.member.connectionId === remote.id)!;
       assert.equal(join.member.instanceId, b.manager.instanceId);
@@ -112,8 +114,9 @@ describe('two instances sharing one Redis', () => {
         ].sort(),
       );
       await remote.close();
-      await waitFor('a to see the remote leave', () =>
-        events.some((e) => e.type === 'leave' && e.member.connectionId === remote.id),
+      await waitFor(
+        () => events.some((e) => e.type === 'leave' && e.member.connectionId === remote.id),
+        'a to see the remote leave',
       );
       const after = await b.manager.presence('presence-room');
       assert.deepEqual(

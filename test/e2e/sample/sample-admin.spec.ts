@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { postJson, startSample, tokenFor, waitFor, type RunningSample } from './sample-harness.js';
+import { postJson, startSample, tokenFor, type RunningSample } from './sample-harness.js';
+import { waitFor } from '../../support/wait-for.js';
 import { TestWebSocket } from './ws-client.js';
 
 interface Stats {

@@ -1,5 +1,4 @@
 import type { INestApplication } from '@nestjs/common';
-import { waitFor as waitForCondition } from '../../support/wait-for.js';
 import { createSampleApp } from '../../../sample/create-sample-app.js';
 import type { SampleConfig } from '../../../sample/config/sample-config.js';
 
@@ -55,13 +54,4 @@ export async function tokenFor(sample: RunningSample, userId: string): Promise<s
   const { status, body } = await postJson(`${sample.http}/auth/token`, { userId });
   if (status !== 200) throw new Error(`POST /auth/token answered ${status}`);
   return (body as { token: string }).token;
-}
-
-/** Polls `condition` until it is true or `timeoutMs` (10 s by default) passes, then throws. */
-export function waitFor(
-  condition: () => boolean | Promise<boolean>,
-  message: string,
-  timeoutMs = 10_000,
-): Promise<void> {
-  return waitForCondition(condition, message, timeoutMs);
 }

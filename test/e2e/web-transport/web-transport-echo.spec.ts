@@ -10,11 +10,11 @@ import {
 import {
   readAll,
   startWebTransportApp,
-  waitFor,
   webTransportModule,
   type WebTransportTestApp,
   echoBidirectionalStreams,
 } from './web-transport-fixture.js';
+import { waitFor } from '../../support/wait-for.js';
 
 @Controller('wt')
 class EchoController {

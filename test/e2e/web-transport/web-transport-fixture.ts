@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import type { WebTransportSession } from '../../../src/index.js';
-import { waitFor as waitForCondition } from '../../support/wait-for.js';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
 import {
@@ -65,11 +64,6 @@ export async function startWebTransportApp(module: ModuleClass): Promise<WebTran
       await app.close();
     },
   };
-}
-
-/** Polls until `check` returns true, failing after `timeoutMs` (10 s by default). */
-export function waitFor(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  return waitForCondition(check, what, timeoutMs);
 }
 
 /** Echoes every bidirectional stream the client opens, in the background, until the session ends. */

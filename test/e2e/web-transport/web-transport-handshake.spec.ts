@@ -19,10 +19,10 @@ import {
 import { connectWebTransport } from '../../../src/client/index.js';
 import {
   startWebTransportApp,
-  waitFor,
   webTransportModule,
   type WebTransportTestApp,
 } from './web-transport-fixture.js';
+import { waitFor } from '../../support/wait-for.js';
 import { http2SessionStatus, webSocketMappingStatus } from './web-transport-raw-request.js';
 
 @Injectable()

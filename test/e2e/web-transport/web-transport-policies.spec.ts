@@ -17,10 +17,10 @@ import {
 } from '../../../src/index.js';
 import {
   startWebTransportApp,
-  waitFor,
   webTransportModule,
   type WebTransportTestApp,
 } from './web-transport-fixture.js';
+import { waitFor } from '../../support/wait-for.js';
 
 const KIB = 1024;
 const BUFFER_SIZE = 256 * KIB;
