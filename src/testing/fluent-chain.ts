@@ -1,3 +1,4 @@
+import { AssertionError } from 'node:assert';
 /**
  * Base of the fluent test helpers: each call queues a step; awaiting the object runs the queued
  * steps in order (so `await client.send('a').expectMessage('a')` works with any test runner).
@@ -36,7 +37,7 @@ export abstract class FluentChain implements PromiseLike<void> {
 export function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms);
+    timer = setTimeout(() => reject(new AssertionError({ message })), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

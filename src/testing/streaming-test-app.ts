@@ -2,6 +2,7 @@ import type { INestApplication, ModuleMetadata } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { AddressInfo } from 'node:net';
 import type { StreamingConfig } from '../interfaces/streaming-config.interface.js';
+import { InvalidStateError } from '../errors/invalid-state.error.js';
 import { ForgeStreamingModule } from '../streaming.module.js';
 import { StreamingManager } from '../manager/streaming-manager.service.js';
 import {
@@ -75,7 +76,7 @@ export class StreamingTestApp {
   /** The bound port. */
   get port(): number {
     const address = this.app.getHttpServer().address() as AddressInfo | null;
-    if (!address) throw new Error('The application is not listening');
+    if (!address) throw new InvalidStateError('The application is not listening');
     return address.port;
   }
 
