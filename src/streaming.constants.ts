@@ -15,3 +15,9 @@ export const STREAMING_TRANSPORTS = Symbol('FORGE_STREAMING_TRANSPORTS');
 
 /** Injection token of this instance's id (unique across the cluster; a random UUID). */
 export const STREAMING_INSTANCE_ID = Symbol('FORGE_STREAMING_INSTANCE_ID');
+
+/** Injection token of the {@link ReservedEventsHandler} of event gateways (optional). */
+export const STREAMING_RESERVED_EVENTS_HANDLER = Symbol('FORGE_STREAMING_RESERVED_EVENTS_HANDLER');
+
+/** Injection token of the {@link RoomEventStamper} that gives room events their offsets (optional). */
+export const STREAMING_ROOM_EVENT_STAMPER = Symbol('FORGE_STREAMING_ROOM_EVENT_STAMPER');
