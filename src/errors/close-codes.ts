@@ -22,3 +22,13 @@ export const CloseCode = {
 
 /** One of the {@link CloseCode} values, or an application code (4000–4999). */
 export type CloseCodeValue = (typeof CloseCode)[keyof typeof CloseCode] | number;
+
+/** How a connection ended. */
+export interface CloseInfo {
+  /** WebSocket-style close code (1000 normal, 1001 going away, 1008 policy, 1009 too big, 1011 error …). */
+  readonly code: number;
+  /** Human-readable reason (may be empty). */
+  readonly reason: string;
+  /** True when the server initiated the close. */
+  readonly byServer: boolean;
+}

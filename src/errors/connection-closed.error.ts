@@ -1,4 +1,4 @@
-import type { CloseInfo } from '../interfaces/connection.interface.js';
+import type { CloseInfo } from './close-codes.js';
 import { StreamingError, StreamingErrorCode } from './streaming.error.js';
 
 /**

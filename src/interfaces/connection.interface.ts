@@ -1,4 +1,7 @@
 import type { Observable } from 'rxjs';
+import type { CloseInfo } from '../errors/close-codes.js';
+
+export type { CloseInfo } from '../errors/close-codes.js';
 
 /** The protocols a streaming connection can speak. */
 export type StreamingProtocol = 'websocket' | 'sse' | 'webtransport';
@@ -32,16 +35,6 @@ export interface HandshakeRequest {
   readonly ip: string;
   /** What a guard attached as the authenticated principal. */
   user?: unknown;
-}
-
-/** How a connection ended. */
-export interface CloseInfo {
-  /** WebSocket-style close code (1000 normal, 1001 going away, 1008 policy, 1009 too big, 1011 error …). */
-  readonly code: number;
-  /** Human-readable reason (may be empty). */
-  readonly reason: string;
-  /** True when the server initiated the close. */
-  readonly byServer: boolean;
 }
 
 /** The members every streaming connection shares, whatever its protocol. */
