@@ -140,13 +140,14 @@ export class RedisStreamingAdapter implements StreamingAdapter {
     this.state = 'closed';
     if (this.timer) clearInterval(this.timer);
     const running = this.running;
-    this.running = undefined;
     if (!running) return;
     try {
+      // leave while the connections are still ours: it writes through the ready client
       await running.registry.leave();
     } catch {
       // Redis unreachable: the entries expire with the heartbeat
     }
+    this.running = undefined;
     running.bus.detach();
     await running.connections.close();
   }
