@@ -1,5 +1,6 @@
 import { validateOriginCheck } from '../handshake/origin-check.js';
 import { InvalidConfigError } from '../errors/invalid-config.error.js';
+import { assertKnownKeys } from './known-config-keys.js';
 import {
   SLOW_CONSUMER_POLICIES,
   type BatchingOptions,
@@ -66,6 +67,11 @@ export function resolveStreamingConfig(config: StreamingConfig = {}): ResolvedSt
   assertObject('websocket', config.websocket);
   assertObject('sse', config.sse);
   assertObject('webTransport', config.webTransport);
+  assertKnownKeys('config', config);
+  assertKnownKeys('websocket', config.websocket);
+  assertKnownKeys('sse', config.sse);
+  assertKnownKeys('webTransport', config.webTransport);
+  assertKnownKeys('jwt', config.jwt);
   const resolved: ResolvedStreamingConfig = {
     websocket: { ...DEFAULT_WEBSOCKET_CONFIG, ...stripUndefined(config.websocket) },
     sse: { ...DEFAULT_SSE_CONFIG, ...stripUndefined(config.sse) },
