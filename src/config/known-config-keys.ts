@@ -1,53 +1,76 @@
 import { InvalidConfigError } from '../errors/invalid-config.error.js';
+import type {
+  SseConfig,
+  StreamingConfig,
+  StreamingJwtOptions,
+  WebSocketConfig,
+  WebTransportConfig,
+} from '../interfaces/streaming-config.interface.js';
 
-/** Keys accepted at each level of `StreamingConfig`; anything else is a typo. */
+/** Every key of `T`, each marked once: tsc fails when the interface gains a key not listed here. */
+type EveryKey<T> = { readonly [K in keyof Required<T>]: true };
+
+const websocket: EveryKey<WebSocketConfig> = {
+  enabled: true,
+  readBufferSize: true,
+  writeBufferSize: true,
+  checkOrigin: true,
+  handshakeTimeout: true,
+  pingPeriod: true,
+  pongWait: true,
+  maxMessageSize: true,
+  maxConnections: true,
+  perMessageDeflate: true,
+};
+const sse: EveryKey<SseConfig> = {
+  enabled: true,
+  retryInterval: true,
+  maxConnections: true,
+  bufferSize: true,
+  historySize: true,
+  heartbeatInterval: true,
+  checkOrigin: true,
+};
+const webTransport: EveryKey<WebTransportConfig> = {
+  enabled: true,
+  host: true,
+  port: true,
+  cert: true,
+  privateKey: true,
+  maxConnections: true,
+  maxStreams: true,
+  bufferSize: true,
+  http3: true,
+  checkOrigin: true,
+  idleTimeout: true,
+};
+const jwt: EveryKey<StreamingJwtOptions> = {
+  secret: true,
+  publicKey: true,
+  algorithms: true,
+  issuer: true,
+  audience: true,
+  clockToleranceSec: true,
+};
+const config: EveryKey<StreamingConfig> = {
+  websocket: true,
+  sse: true,
+  webTransport: true,
+  adapter: true,
+  slowConsumer: true,
+  middleware: true,
+  shutdownTimeout: true,
+  headersTimeout: true,
+  jwt: true,
+};
+
+/** Keys accepted at each level of `StreamingConfig`, kept complete by the compiler; anything else is a typo. */
 export const KNOWN_CONFIG_KEYS = {
-  config: [
-    'websocket',
-    'sse',
-    'webTransport',
-    'adapter',
-    'slowConsumer',
-    'middleware',
-    'shutdownTimeout',
-    'headersTimeout',
-    'jwt',
-  ],
-  websocket: [
-    'enabled',
-    'readBufferSize',
-    'writeBufferSize',
-    'checkOrigin',
-    'handshakeTimeout',
-    'pingPeriod',
-    'pongWait',
-    'maxMessageSize',
-    'maxConnections',
-    'perMessageDeflate',
-  ],
-  sse: [
-    'enabled',
-    'retryInterval',
-    'maxConnections',
-    'bufferSize',
-    'historySize',
-    'heartbeatInterval',
-    'checkOrigin',
-  ],
-  webTransport: [
-    'enabled',
-    'host',
-    'port',
-    'cert',
-    'privateKey',
-    'maxConnections',
-    'maxStreams',
-    'bufferSize',
-    'http3',
-    'checkOrigin',
-    'idleTimeout',
-  ],
-  jwt: ['secret', 'publicKey', 'algorithms', 'issuer', 'audience', 'clockToleranceSec'],
+  config: Object.keys(config),
+  websocket: Object.keys(websocket),
+  sse: Object.keys(sse),
+  webTransport: Object.keys(webTransport),
+  jwt: Object.keys(jwt),
 } as const satisfies Record<string, readonly string[]>;
 
 function distance(a: string, b: string): number {
