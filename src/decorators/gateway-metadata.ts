@@ -30,8 +30,8 @@ export interface StreamingGatewayOptions extends WebSocketRouteOptions {
   /** The window of `maxBadMessages`, in milliseconds. Default 10000. */
   badMessageWindowMs?: number;
   /**
-   * Requests of one connection whose reply is still pending; more get a `RATE_LIMITED` error
-   * reply without running the handler. Default 64.
+   * Events of one connection whose handler is still running; more get a `RATE_LIMITED` error
+   * (reply or `$error`) without running their handler. Default 64.
    */
   maxPendingReplies?: number;
 }

@@ -27,7 +27,7 @@ import { isThenable } from './message-params.js';
 const TOO_MANY_PENDING: MessageError = {
   status: 429,
   code: MessageErrorCode.RateLimited,
-  message: 'Too many requests waiting for their reply',
+  message: 'Too many events still being handled',
 };
 
 /**
@@ -148,10 +148,9 @@ export class GatewaySession {
   }
 
   private run(handler: CompiledMessageHandler, envelope: EventEnvelope): void {
-    if (
-      envelope.id !== undefined &&
-      this.channel.pendingReplies >= this.gateway.limits.maxPendingReplies
-    ) {
+    // While as many handlers as allowed are still running for this connection, further events
+    // are refused unrun: a client cannot pile up work that never settles.
+    if (this.channel.pendingReplies >= this.gateway.limits.maxPendingReplies) {
       this.channel.sendError(envelope.id, TOO_MANY_PENDING);
       return;
     }
