@@ -29,6 +29,8 @@ export class GatewayChannel implements EnvelopeChannel {
   pendingReplies = 0;
   private readonly acks = new PendingAcks();
   private roomHold: RoomHold | undefined;
+  /** True while the channel delivers its own envelopes (they pass the room hold). */
+  private sendingOwn = false;
 
   constructor(
     readonly connection: BaseConnection,
@@ -37,12 +39,21 @@ export class GatewayChannel implements EnvelopeChannel {
     connection.set(GATEWAY_CODEC_KEY, codec.subprotocol);
   }
 
-  /** Encodes one envelope with this connection's codec and delivers it; false when dropped. */
+  /**
+   * Encodes one envelope with this connection's codec and delivers it; false when dropped. What
+   * the channel sends itself (replies, replays) is never held: only broadcasts are.
+   */
   send(envelope: Envelope): boolean {
     const frame = this.codec.encode(envelope);
-    return this.connection.deliver(
-      typeof frame === 'string' ? OutboundMessage.text(frame) : OutboundMessage.binary(frame),
-    );
+    const message =
+      typeof frame === 'string' ? OutboundMessage.text(frame) : OutboundMessage.binary(frame);
+    if (this.roomHold === undefined) return this.connection.deliver(message);
+    this.sendingOwn = true;
+    try {
+      return this.connection.deliver(message);
+    } finally {
+      this.sendingOwn = false;
+    }
   }
 
   /** Sends the reply to request `id`. */
@@ -76,7 +87,7 @@ export class GatewayChannel implements EnvelopeChannel {
       const roomHold = new RoomHold();
       this.roomHold = roomHold;
       this.connection.setDeliveryGate((message) => {
-        if (!roomHold.active) return false;
+        if (this.sendingOwn || !roomHold.active) return false;
         const envelope = this.codec.decode(message.binary ? message.bytes : message.text);
         return envelope !== undefined && isEventEnvelope(envelope) && roomHold.keep(envelope);
       });
