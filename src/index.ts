@@ -50,7 +50,11 @@ export type {
 } from './wire/event-map.js';
 
 export { StreamingManager } from './manager/streaming-manager.service.js';
-export type { BroadcastResult, BroadcastTarget } from './manager/streaming-manager.service.js';
+export type {
+  BroadcastResult,
+  BroadcastTarget,
+  EmitResult,
+} from './manager/streaming-manager.service.js';
 export {
   allOf,
   anyOf,

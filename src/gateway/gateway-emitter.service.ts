@@ -32,6 +32,12 @@ function merge(results: readonly BroadcastResult[]): BroadcastResult {
   return { id: results[0].id, delivered, dropped, published };
 }
 
+/** What an event broadcast reached, with the offset the room's history gave it (if any). */
+export interface EmitResult extends BroadcastResult {
+  /** The event's offset in the room's history (`<epoch>:<seq>`); only for room events. */
+  readonly offset?: string;
+}
+
 /**
  * Broadcasts of gateway events: the envelope is encoded once per codec (JSON text, MessagePack
  * binary) and each encoding goes, through the ordinary broadcast path (and the adapter, to other
@@ -63,12 +69,12 @@ export class GatewayEmitter {
     event: string,
     data: unknown,
     filters: readonly ConnectionFilter[],
-  ): Promise<BroadcastResult> {
+  ): Promise<EmitResult> {
     assertEventName(event);
     const offset = this.stamper ? await this.stamper.stamp(room, event, data) : undefined;
-    const envelope: EventEnvelope =
-      offset === undefined ? { event, data } : { event, data, room, offset };
-    return this.deliver(envelope, [inRoom(room), ...filters]);
+    if (offset === undefined) return this.deliver({ event, data }, [inRoom(room), ...filters]);
+    const result = await this.deliver({ event, data, room, offset }, [inRoom(room), ...filters]);
+    return { ...result, offset };
   }
 
   private async deliver(

@@ -5,7 +5,7 @@ import { ClusterHost } from '../cluster/cluster-host.service.js';
 import { StreamingPresence } from '../cluster/presence.service.js';
 import { OutboundMessage } from '../connection/outbound-message.js';
 import { StreamingRouteRegistrar } from '../discovery/streaming-route.registrar.js';
-import { GatewayEmitter } from '../gateway/gateway-emitter.service.js';
+import { GatewayEmitter, type EmitResult } from '../gateway/gateway-emitter.service.js';
 import { CloseCode } from '../errors/close-codes.js';
 import { ConnectionNotFoundError } from '../errors/connection-not-found.error.js';
 import type { StreamingHandler } from '../handshake/connection-runner.service.js';
@@ -35,6 +35,7 @@ import { ConnectionRegistry } from '../registry/connection-registry.service.js';
 import { STREAMING_ADAPTER } from '../streaming.constants.js';
 
 export type { BroadcastResult } from '../broadcast/broadcaster.service.js';
+export type { EmitResult } from '../gateway/gateway-emitter.service.js';
 
 /** A broadcast already narrowed to a room or a user; more filters can be added. */
 export interface BroadcastTarget {
@@ -45,7 +46,7 @@ export interface BroadcastTarget {
    * per codec) and the SSE event `event` to its SSE connections; in a room with history the
    * event carries `room` and `offset`.
    */
-  emit(event: string, data: unknown, ...filters: ConnectionFilter[]): Promise<BroadcastResult>;
+  emit(event: string, data: unknown, ...filters: ConnectionFilter[]): Promise<EmitResult>;
 }
 
 /**
@@ -134,7 +135,7 @@ export class StreamingManager {
    * (on every instance; encoded once per codec in use) and the SSE event `event` to the matching
    * SSE connections.
    */
-  emit(event: string, data: unknown, ...filters: ConnectionFilter[]): Promise<BroadcastResult> {
+  emit(event: string, data: unknown, ...filters: ConnectionFilter[]): Promise<EmitResult> {
     return this.events.emit(event, data, filters);
   }
 

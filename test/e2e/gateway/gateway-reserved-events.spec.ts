@@ -85,7 +85,8 @@ describe('event gateway: reserved events and held rooms', () => {
       });
       const manager = app.app.get(StreamingManager);
       await manager.to('lobby').emit('chat.message', 'live-1'); // offset e:1, already replayed
-      await manager.to('lobby').emit('chat.message', 'live-2'); // offset e:2
+      const second = await manager.to('lobby').emit('chat.message', 'live-2');
+      assert.equal(second.offset, 'e:2');
       assert.deepEqual(await client.request('ping'), { id: 3, data: 'pong' });
       assert.equal(
         client.received.filter((envelope) => envelope.event === 'chat.message').length,
