@@ -1,0 +1,17 @@
+import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+
+/** `chat.send`: one chat message, 1 to 500 characters. */
+export class ChatSendDto {
+  @IsString()
+  @Length(1, 500)
+  text!: string;
+}
+
+/** `chat.history`: how many of the room's last messages to reply with (1–50, default 20). */
+export class ChatHistoryDto {
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  limit?: number;
+}
