@@ -14,6 +14,8 @@ export { OnMessage } from './decorators/on-message.decorator.js';
 export { OnConnect, OnDisconnect } from './decorators/on-connection.decorator.js';
 export { Conn, MessageBody, Param } from './decorators/gateway-params.decorator.js';
 export type { GatewayProtocol, StreamingGatewayOptions } from './decorators/gateway-metadata.js';
+export { StreamingAsyncApi, type ProviderLookup } from './gateway/streaming-async-api.js';
+export type { AsyncApiDocument, AsyncApiInfo } from './gateway/async-api-document.js';
 export type {
   EmitWithAckOptions,
   GatewayConnection,

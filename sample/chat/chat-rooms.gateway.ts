@@ -17,7 +17,7 @@ import {
 import { ChatHistory } from './chat-history.service.js';
 import { ChatRoomGuard } from './chat-room.guard.js';
 import { CHAT_MESSAGE_RATE_LIMIT, type ChatMessage } from './chat-room.js';
-import { ChatHistoryDto, ChatSendDto } from './chat-send.dto.js';
+import { ChatHistoryDto, ChatMessageDto, ChatSendDto, UserEventDto } from './chat-send.dto.js';
 
 /** What clients send to `/ws/rooms/:room`. */
 export interface ChatClientEvents {
@@ -47,7 +47,15 @@ function userOf(conn: ChatConnection): string {
  * others, kept nowhere; `chat.history` replies with the room's last messages; joins and leaves
  * reach the others as `presence.join` / `presence.leave`.
  */
-@StreamingGateway('/ws/rooms/:room', { messageRateLimit: CHAT_MESSAGE_RATE_LIMIT })
+@StreamingGateway('/ws/rooms/:room', {
+  messageRateLimit: CHAT_MESSAGE_RATE_LIMIT,
+  emits: {
+    'chat.message': ChatMessageDto,
+    'chat.typing': UserEventDto,
+    'presence.join': UserEventDto,
+    'presence.leave': UserEventDto,
+  },
+})
 @UseGuards(StreamingJwtGuard, ChatRoomGuard)
 export class ChatRoomsGateway {
   constructor(

@@ -15,3 +15,21 @@ export class ChatHistoryDto {
   @Max(50)
   limit?: number;
 }
+
+/** `chat.message` (server → client), documented in the AsyncAPI document. */
+export class ChatMessageDto {
+  @IsString()
+  room!: string;
+
+  @IsString()
+  userId!: string;
+
+  @IsString()
+  text!: string;
+}
+
+/** `chat.typing`, `presence.join`, `presence.leave` (server → client). */
+export class UserEventDto {
+  @IsString()
+  userId!: string;
+}

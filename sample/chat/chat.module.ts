@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AsyncApiController } from './async-api.controller.js';
 import { ChatPresenceController } from './chat-presence.controller.js';
 import { ChatRoomGuard } from './chat-room.guard.js';
 import { ChatController } from './chat.controller.js';
@@ -7,10 +8,10 @@ import { ChatRoomsGateway } from './chat-rooms.gateway.js';
 
 /**
  * Chat rooms over WebSocket: the raw route WS `/ws/chat/:room`, the event gateway WS
- * `/ws/rooms/:room`, and `GET /chat/:room/presence`.
+ * `/ws/rooms/:room`, `GET /chat/:room/presence` and `GET /asyncapi.json`.
  */
 @Module({
-  controllers: [ChatController, ChatPresenceController],
+  controllers: [ChatController, ChatPresenceController, AsyncApiController],
   providers: [ChatRoomGuard, ChatHistory, ChatRoomsGateway],
 })
 export class ChatModule {}

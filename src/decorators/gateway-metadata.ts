@@ -34,6 +34,11 @@ export interface StreamingGatewayOptions extends WebSocketRouteOptions {
    * (reply or `$error`) without running their handler. Default 64.
    */
   maxPendingReplies?: number;
+  /**
+   * The events the gateway sends, for its AsyncAPI document: event name → payload DTO class (its
+   * `class-validator` decorators give the schema) or `undefined` for an unspecified payload.
+   */
+  emits?: Record<string, (abstract new (...args: never[]) => unknown) | undefined>;
 }
 
 /** What `@StreamingGateway` stores on a class. */

@@ -44,6 +44,7 @@ function routeOptions(
     maxBadMessages: _maxBad,
     badMessageWindowMs: _window,
     maxPendingReplies: _pending,
+    emits: _emits,
     ...route
   } = options;
   if (protocol === 'webtransport') {

@@ -80,7 +80,11 @@ export interface RoomServerEvents {
 /** Records connect and disconnect calls. */
 export const lifecycle: string[] = [];
 
-@StreamingGateway('/ws/rooms/:room', { maxBadMessages: 3, maxPendingReplies: 2 })
+@StreamingGateway('/ws/rooms/:room', {
+  maxBadMessages: 3,
+  maxPendingReplies: 2,
+  emits: { note: undefined, 'chat.message': SendMessageDto },
+})
 export class RoomGateway {
   @OnConnect()
   joined(@Conn() conn: GatewayConnection, @Param('room') room: string): void {

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { Parser } from '@asyncapi/parser';
 import { GatewayTestClient } from '../gateway/gateway-client.js';
 import { startSample, tokenFor, type RunningSample } from './sample-harness.js';
 
@@ -72,5 +73,22 @@ describe('sample: chat gateway /ws/rooms/:room', () => {
     assert.equal(error.code, 'VALIDATION_FAILED');
     assert.match(error.details[0], /text must be shorter than or equal to 500 characters/);
     assert.deepEqual(await carol.request('chat.history', { limit: 5 }), { id: 2, data: [] });
+  });
+
+  it('serves GET /asyncapi.json: a valid AsyncAPI 3.0 document of the chat gateway', async () => {
+    const response = await fetch(`${sample.http}/asyncapi.json`);
+    assert.equal(response.status, 200);
+    const document = (await response.json()) as {
+      channels: Record<string, { address: string }>;
+      operations: Record<string, { action: string }>;
+    };
+    assert.equal(document.channels.ChatRoomsGateway.address, '/ws/rooms/{room}');
+    assert.equal(document.operations['ChatRoomsGateway.receive.chat.send'].action, 'receive');
+    assert.equal(document.operations['ChatRoomsGateway.send.presence.join'].action, 'send');
+    const diagnostics = await new Parser().validate(JSON.stringify(document));
+    assert.deepEqual(
+      diagnostics.filter((d) => d.severity === 0).map((d) => d.message),
+      [],
+    );
   });
 });
