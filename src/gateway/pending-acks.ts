@@ -31,7 +31,6 @@ export class PendingAcks {
         this.pending.delete(id);
         reject(new AckTimeoutError(event, timeoutMs));
       }, timeoutMs);
-      timer.unref();
       this.pending.set(id, { resolve, reject, timer });
       send(id);
     });
