@@ -10,6 +10,8 @@ export class RedisKeys {
   readonly broadcastChannel: string;
   /** Channel of presence changes. */
   readonly presenceChannel: string;
+  /** Prefix of the per-room broadcast channels. */
+  readonly roomChannelPrefix: string;
 
   constructor(readonly prefix: string) {
     this.instances = `${prefix}instances`;
@@ -17,6 +19,7 @@ export class RedisKeys {
     this.roomPrefix = `${prefix}room:`;
     this.broadcastChannel = `${prefix}channel:broadcast`;
     this.presenceChannel = `${prefix}channel:presence`;
+    this.roomChannelPrefix = `${prefix}channel:room:`;
   }
 
   /** String with TTL: the instance's statistics snapshot; its existence means "alive". */
@@ -32,6 +35,14 @@ export class RedisKeys {
   /** Hash of a room's members. */
   room(room: string): string {
     return `${this.roomPrefix}${room}`;
+  }
+
+  /**
+   * Channel of a room's broadcasts, heard only by instances with local members of the room. The
+   * room name is the hash tag, so on Redis Cluster the channel lives on the room's shard.
+   */
+  roomChannel(room: string): string {
+    return `${this.roomChannelPrefix}{${room}}`;
   }
 
   /** Channel of commands for one instance. */
