@@ -54,7 +54,7 @@ export class RedisRoomChannels {
     }
     const channel: RoomChannel = { subscribed: undefined, linger: undefined };
     this.rooms.set(room, channel);
-    channel.subscribed = this.subscribe([room]);
+    this.track([room], this.subscribe([room]));
   }
 
   /** The room lost its last local member: stop listening after the linger time. */
@@ -83,8 +83,22 @@ export class RedisRoomChannels {
     const rooms = [...this.rooms.keys()];
     if (rooms.length === 0) return;
     const subscribed = this.subscribe(rooms);
-    for (const room of rooms) this.rooms.get(room)!.subscribed = subscribed;
+    this.track(rooms, subscribed);
     await subscribed;
+  }
+
+  /** Marks the rooms' subscriptions as pending until `subscribed` settles. */
+  private track(rooms: readonly string[], subscribed: Promise<void>): void {
+    for (const room of rooms) {
+      const channel = this.rooms.get(room);
+      if (channel) channel.subscribed = subscribed;
+    }
+    void subscribed.then(() => {
+      for (const room of rooms) {
+        const channel = this.rooms.get(room);
+        if (channel?.subscribed === subscribed) channel.subscribed = undefined;
+      }
+    });
   }
 
   /** Whether `channel` is a room channel. */
@@ -107,11 +121,6 @@ export class RedisRoomChannels {
     } catch (error) {
       // resubscribed when the connection is ready again
       this.logger.warn(`Room channel subscription failed: ${(error as Error).message}`);
-    } finally {
-      for (const room of rooms) {
-        const channel = this.rooms.get(room);
-        if (channel) channel.subscribed = undefined;
-      }
     }
   }
 
