@@ -1,4 +1,9 @@
-/** Names of every key and channel the Redis adapter uses, under one prefix. */
+/**
+ * Names of every key and channel the Redis adapter uses, under one prefix. Keys that one script
+ * or one instance's writes use together share a hash tag (`{...}`), so on Redis Cluster they
+ * live in one slot: an instance's heartbeat and connection hash are tagged with the instance id,
+ * a room's member hash and channel with the room name.
+ */
 export class RedisKeys {
   /** Sorted set: instance id → time of its last heartbeat (epoch ms). */
   readonly instances: string;
@@ -24,17 +29,17 @@ export class RedisKeys {
 
   /** String with TTL: the instance's statistics snapshot; its existence means "alive". */
   heartbeat(instanceId: string): string {
-    return `${this.prefix}instance:${instanceId}:heartbeat`;
+    return `${this.prefix}instance:{${instanceId}}:heartbeat`;
   }
 
   /** Hash: connection id → descriptor JSON, for one instance. */
   connections(instanceId: string): string {
-    return `${this.prefix}instance:${instanceId}:connections`;
+    return `${this.prefix}instance:{${instanceId}}:connections`;
   }
 
   /** Hash of a room's members. */
   room(room: string): string {
-    return `${this.roomPrefix}${room}`;
+    return `${this.roomPrefix}{${room}}`;
   }
 
   /**
