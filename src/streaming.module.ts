@@ -23,6 +23,8 @@ import type {
   StreamingConfig,
 } from './interfaces/streaming-config.interface.js';
 import { StreamingManager } from './manager/streaming-manager.service.js';
+import { RECOVERY_PROVIDERS } from './recovery/recovery.providers.js';
+import { RoomHistoryPolicy } from './recovery/room-history-policy.service.js';
 import { ConnectionRegistry } from './registry/connection-registry.service.js';
 import { RouteTable } from './routing/route-table.service.js';
 import { StreamingStatsCollector } from './stats/streaming-stats-collector.service.js';
@@ -30,7 +32,9 @@ import { StreamingLifecycle } from './streaming-lifecycle.service.js';
 import {
   STREAMING_ADAPTER,
   STREAMING_INSTANCE_ID,
+  STREAMING_RESERVED_EVENTS_HANDLER,
   STREAMING_RESOLVED_CONFIG,
+  STREAMING_ROOM_EVENT_STAMPER,
   STREAMING_TRANSPORTS,
 } from './streaming.constants.js';
 import {
@@ -76,6 +80,8 @@ const providers: Provider[] = [
   Broadcaster,
   StreamingPresence,
   ClusterHost,
+  // room history and recovery
+  ...RECOVERY_PROVIDERS,
   // the façade
   StreamingManager,
   // transports
@@ -110,6 +116,9 @@ const providers: Provider[] = [
     StreamingLoggingInterceptor,
     WebTransportServerInfo,
     STREAMING_RESOLVED_CONFIG,
+    RoomHistoryPolicy,
+    STREAMING_ROOM_EVENT_STAMPER,
+    STREAMING_RESERVED_EVENTS_HANDLER,
   ],
 })
 export class ForgeStreamingModule extends ConfigurableStreamingModule {
