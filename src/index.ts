@@ -168,3 +168,8 @@ export type {
   PresenceMember,
   StreamingAdapter,
 } from './interfaces/streaming-adapter.interface.js';
+export type { RoomsConfig } from './interfaces/streaming-config.interface.js';
+export type { RoomHistoryLimits } from './interfaces/streaming-adapter.interface.js';
+export { RoomHistoryPolicy } from './recovery/room-history-policy.service.js';
+export type { RecoverReply } from './recovery/reserved-events.handler.js';
+export type { RecoveredData, RecoveryFailureReason } from './wire/recovery-outcome.js';

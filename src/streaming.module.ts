@@ -27,6 +27,8 @@ import type {
   StreamingConfig,
 } from './interfaces/streaming-config.interface.js';
 import { StreamingManager } from './manager/streaming-manager.service.js';
+import { RECOVERY_PROVIDERS } from './recovery/recovery.providers.js';
+import { RoomHistoryPolicy } from './recovery/room-history-policy.service.js';
 import { ConnectionRegistry } from './registry/connection-registry.service.js';
 import { RouteTable } from './routing/route-table.service.js';
 import { StreamingStatsCollector } from './stats/streaming-stats-collector.service.js';
@@ -34,7 +36,9 @@ import { StreamingLifecycle } from './streaming-lifecycle.service.js';
 import {
   STREAMING_ADAPTER,
   STREAMING_INSTANCE_ID,
+  STREAMING_RESERVED_EVENTS_HANDLER,
   STREAMING_RESOLVED_CONFIG,
+  STREAMING_ROOM_EVENT_STAMPER,
   STREAMING_TRANSPORTS,
 } from './streaming.constants.js';
 import {
@@ -85,6 +89,8 @@ const providers: Provider[] = [
   MessageHandlerCompiler,
   GatewayRegistrar,
   GatewayEmitter,
+  // room history and recovery
+  ...RECOVERY_PROVIDERS,
   // the façade
   StreamingManager,
   // transports
@@ -119,6 +125,9 @@ const providers: Provider[] = [
     StreamingLoggingInterceptor,
     WebTransportServerInfo,
     STREAMING_RESOLVED_CONFIG,
+    RoomHistoryPolicy,
+    STREAMING_ROOM_EVENT_STAMPER,
+    STREAMING_RESERVED_EVENTS_HANDLER,
   ],
 })
 export class ForgeStreamingModule extends ConfigurableStreamingModule {

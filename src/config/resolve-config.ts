@@ -72,6 +72,7 @@ export function resolveStreamingConfig(config: StreamingConfig = {}): ResolvedSt
   assertKnownKeys('sse', config.sse);
   assertKnownKeys('webTransport', config.webTransport);
   assertKnownKeys('jwt', config.jwt);
+  assertKnownKeys('rooms', config.rooms);
   const resolved: ResolvedStreamingConfig = {
     websocket: { ...DEFAULT_WEBSOCKET_CONFIG, ...stripUndefined(config.websocket) },
     sse: { ...DEFAULT_SSE_CONFIG, ...stripUndefined(config.sse) },
@@ -82,6 +83,7 @@ export function resolveStreamingConfig(config: StreamingConfig = {}): ResolvedSt
     shutdownTimeout: config.shutdownTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT,
     headersTimeout: config.headersTimeout ?? DEFAULT_HEADERS_TIMEOUT,
     jwt: config.jwt,
+    rooms: config.rooms,
   };
   const ws = resolved.websocket;
   assertBoolean('websocket.enabled', ws.enabled);
