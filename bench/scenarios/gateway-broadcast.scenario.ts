@@ -39,7 +39,7 @@ export interface GatewayBroadcastRow extends FanoutRow {
 }
 
 /** The payload size to ask `contender` for so that its message is `frameBytes` long. */
-function payloadFor(contender: ContenderId, frameBytes: number): number {
+export function payloadFor(contender: ContenderId, frameBytes: number): number {
   return frameBytes - (FRAMING_BYTES[contender] ?? 0);
 }
 
