@@ -10,6 +10,10 @@ import { resolveStreamingConfig } from './config/resolve-config.js';
 import { StreamingMetadataAccessor } from './discovery/streaming-metadata.accessor.js';
 import { StreamingRouteRegistrar } from './discovery/streaming-route.registrar.js';
 import { StreamingRoutesExplorer } from './discovery/streaming-routes.explorer.js';
+import { GatewayEmitter } from './gateway/gateway-emitter.service.js';
+import { GatewayExplorer } from './gateway/gateway.explorer.js';
+import { GatewayRegistrar } from './gateway/gateway.registrar.js';
+import { MessageHandlerCompiler } from './gateway/message-handler.compiler.js';
 import { StreamingJwtGuard } from './guards/streaming-jwt.guard.js';
 import { StreamingRateLimitGuard } from './guards/streaming-rate-limit.guard.js';
 import { AdmissionControl } from './handshake/admission-control.service.js';
@@ -80,6 +84,11 @@ const providers: Provider[] = [
   Broadcaster,
   StreamingPresence,
   ClusterHost,
+  // event gateways
+  GatewayExplorer,
+  MessageHandlerCompiler,
+  GatewayRegistrar,
+  GatewayEmitter,
   // room history and recovery
   ...RECOVERY_PROVIDERS,
   // the façade

@@ -66,6 +66,7 @@ const config: EveryKey<StreamingConfig> = {
   middleware: true,
   shutdownTimeout: true,
   headersTimeout: true,
+  requestTimeout: true,
   jwt: true,
   rooms: true,
 };

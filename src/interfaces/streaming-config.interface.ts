@@ -128,8 +128,19 @@ export interface StreamingConfig {
   middleware?: StreamingMiddleware[];
   /** Longest graceful shutdown waits for connections to close, in milliseconds. Default 5 000. */
   shutdownTimeout?: number;
-  /** Time a client has to send complete request headers, in milliseconds. Default 10 000. */
+  /**
+   * Time a client has to send a request's complete headers, in milliseconds, for every request
+   * of a connection (keep-alive included); past it the client gets 408 and is cut off. Default
+   * 10 000.
+   */
   headersTimeout?: number;
+  /**
+   * Time a client has to send a whole request (headers and body), in milliseconds, for every
+   * request of a connection: the limit for slow bodies. Not less than `headersTimeout`; `0`
+   * turns it off. Streams are not affected (an SSE `GET` or an upgrade is complete at its
+   * headers). Default 30 000.
+   */
+  requestTimeout?: number;
   /** Settings of the built-in `StreamingJwtGuard`. */
   jwt?: StreamingJwtOptions;
   /** Room history and recovery (see {@link RoomsConfig}). */
@@ -169,6 +180,7 @@ export interface ResolvedStreamingConfig {
   middleware: StreamingMiddleware[];
   shutdownTimeout: number;
   headersTimeout: number;
+  requestTimeout: number;
   jwt: StreamingJwtOptions | undefined;
   rooms: RoomsConfig | undefined;
 }
