@@ -26,6 +26,7 @@ import { ServerListenerTakeover } from '../http/server-listener-takeover.js';
 import { whenServerCloses } from '../http/when-server-closes.js';
 import type { TransportStartContext } from '../streaming-transport.interface.js';
 import { ForgeWebSocket } from './forge-web-socket.js';
+import { fragmentsFor } from './fragment-limit.js';
 import { HeartbeatScheduler } from './heartbeat-scheduler.js';
 import {
   WebSocketConnectionImpl,
@@ -181,7 +182,9 @@ export class WebSocketTransport extends BaseTransport<WebSocketConnectionImpl> {
 
   private serverFor(options: WebSocketRouteOptions): WebSocketServer {
     const maxPayload = options.maxMessageSize ?? this.config.websocket.maxMessageSize;
-    const key = String(maxPayload);
+    const maxFragments =
+      options.maxFragments ?? this.config.websocket.maxFragments ?? fragmentsFor(maxPayload);
+    const key = `${maxPayload}/${maxFragments}`;
     let server = this.servers.get(key);
     if (!server) {
       server = new WebSocketServer({
@@ -189,6 +192,7 @@ export class WebSocketTransport extends BaseTransport<WebSocketConnectionImpl> {
         clientTracking: false,
         WebSocket: ForgeWebSocket,
         maxPayload,
+        maxFragments,
         perMessageDeflate: this.config.websocket.perMessageDeflate
           ? { threshold: 1024, concurrencyLimit: 10 }
           : false,
