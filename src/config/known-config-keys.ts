@@ -1,5 +1,6 @@
 import { InvalidConfigError } from '../errors/invalid-config.error.js';
 import type {
+  RoomsConfig,
   SseConfig,
   StreamingConfig,
   StreamingJwtOptions,
@@ -53,6 +54,10 @@ const jwt: EveryKey<StreamingJwtOptions> = {
   audience: true,
   clockToleranceSec: true,
 };
+const rooms: EveryKey<RoomsConfig> = {
+  history: true,
+  recoverJoinTimeout: true,
+};
 const config: EveryKey<StreamingConfig> = {
   websocket: true,
   sse: true,
@@ -64,6 +69,7 @@ const config: EveryKey<StreamingConfig> = {
   headersTimeout: true,
   requestTimeout: true,
   jwt: true,
+  rooms: true,
 };
 
 /** Keys accepted at each level of `StreamingConfig`, kept complete by the compiler; anything else is a typo. */
@@ -73,6 +79,7 @@ export const KNOWN_CONFIG_KEYS = {
   sse: Object.keys(sse),
   webTransport: Object.keys(webTransport),
   jwt: Object.keys(jwt),
+  rooms: Object.keys(rooms),
 } as const satisfies Record<string, readonly string[]>;
 
 function distance(a: string, b: string): number {

@@ -73,6 +73,7 @@ export function resolveStreamingConfig(config: StreamingConfig = {}): ResolvedSt
   assertKnownKeys('sse', config.sse);
   assertKnownKeys('webTransport', config.webTransport);
   assertKnownKeys('jwt', config.jwt);
+  assertKnownKeys('rooms', config.rooms);
   const resolved: ResolvedStreamingConfig = {
     websocket: { ...DEFAULT_WEBSOCKET_CONFIG, ...stripUndefined(config.websocket) },
     sse: { ...DEFAULT_SSE_CONFIG, ...stripUndefined(config.sse) },
@@ -84,6 +85,7 @@ export function resolveStreamingConfig(config: StreamingConfig = {}): ResolvedSt
     headersTimeout: config.headersTimeout ?? DEFAULT_HEADERS_TIMEOUT,
     requestTimeout: config.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT,
     jwt: config.jwt,
+    rooms: config.rooms,
   };
   const ws = resolved.websocket;
   assertBoolean('websocket.enabled', ws.enabled);
