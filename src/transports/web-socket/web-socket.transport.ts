@@ -21,6 +21,7 @@ import { StreamingStatsCollector } from '../../stats/streaming-stats-collector.s
 import { STREAMING_RESOLVED_CONFIG } from '../../streaming.constants.js';
 import { selectSubprotocol } from '../../wire/subprotocols.js';
 import { BaseTransport } from '../base.transport.js';
+import { afterResponse, pendingResponseOf } from '../http/pending-response.js';
 import { writeRawRefusal } from '../http/raw-http-response.js';
 import { ServerListenerTakeover } from '../http/server-listener-takeover.js';
 import { whenServerCloses } from '../http/when-server-closes.js';
@@ -111,6 +112,14 @@ export class WebSocketTransport extends BaseTransport<WebSocketConnectionImpl> {
       return true;
     }
     socket.on('error', destroyOnError);
+    const pending = pendingResponseOf(socket);
+    if (pending) {
+      // Answered after the earlier response, in order: never a 101 ahead of it.
+      afterResponse(pending, () =>
+        this.refuseMalformed(responder, 'An upgrade must not be pipelined after another request'),
+      );
+      return true;
+    }
     if (!this.admits(responder)) return true;
     const invalid = this.validateHandshake(req);
     if (invalid) {
