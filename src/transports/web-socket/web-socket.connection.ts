@@ -3,7 +3,11 @@ import type { Socket } from 'node:net';
 import { BaseConnection, SENT, type ConnectionInit } from '../../connection/base.connection.js';
 import { OutboundMessage } from '../../connection/outbound-message.js';
 import type { OutboundChunk } from '../../connection/outbound-queue.js';
-import { uncorkAtEndOfTick, type TickCorkable } from '../../connection/tick-corker.js';
+import {
+  currentWriteTick,
+  uncorkAtEndOfTick,
+  type TickCorkable,
+} from '../../connection/tick-corker.js';
 import { CloseCode } from '../../errors/close-codes.js';
 import { ConnectionClosedError } from '../../errors/connection-closed.error.js';
 import {
@@ -52,7 +56,7 @@ function truncateReason(reason: string): string {
 
 /**
  * A WebSocket connection on a `ws` socket. Outbound frames are built once per message (and once
- * per broadcast) and written straight to the TCP socket, corked per tick; with permessage-deflate
+ * per broadcast) and written straight to the TCP socket, corked lazily per tick; with permessage-deflate
  * negotiated, writes go through `ws` so compression stays in order.
  */
 export class WebSocketConnectionImpl
@@ -72,6 +76,8 @@ export class WebSocketConnectionImpl
   private observable: Observable<WebSocketMessage> | undefined;
   /** The synchronous message listener (`onMessage`), if any. */
   private listener: ((message: WebSocketMessage) => void) | undefined;
+  /** The write tick of the last direct socket write (lazy corking: a second one in it corks). */
+  private writeTick = 0;
 
   constructor(
     private readonly ws: ForgeWebSocket,
@@ -204,14 +210,23 @@ export class WebSocketConnectionImpl
       this.ws.send(chunk, { compress: true, binary: typeof chunk !== 'string' });
       return;
     }
-    // Every write of a tick joins one writev: several broadcasts (or a broadcast and the
-    // handler's own messages) in one tick reach the socket in a single syscall.
+    // Lazy corking: the first write of a tick goes straight to the socket (what a lone broadcast
+    // or reply costs is one direct write); a second write in the same tick, or a write while
+    // further inbound messages wait for their answers, corks the socket until the tick ends, so
+    // the rest of the tick leaves in one writev.
     if (!this.has(CORKED)) {
-      this.setFlag(CORKED, true);
-      this.socket.cork();
-      uncorkAtEndOfTick(this);
+      const tick = currentWriteTick();
+      if (this.writeTick === tick || (this.inboundQueue?.bytes ?? 0) > 0) this.corkUntilEndOfTick();
+      else this.writeTick = tick;
     }
     this.socket.write(chunk);
+  }
+
+  /** Corks the socket; the shared end-of-tick flush uncorks it. */
+  private corkUntilEndOfTick(): void {
+    this.setFlag(CORKED, true);
+    this.socket.cork();
+    uncorkAtEndOfTick(this);
   }
 
   /** Listens for the socket's next `drain` (only while something waits for it). */
@@ -225,11 +240,7 @@ export class WebSocketConnectionImpl
   }
 
   protected override beginBatch(): void {
-    if (!this.has(COMPRESSED) && !this.has(CORKED)) {
-      this.setFlag(CORKED, true);
-      this.socket.cork();
-      uncorkAtEndOfTick(this);
-    }
+    if (!this.has(COMPRESSED) && !this.has(CORKED)) this.corkUntilEndOfTick();
   }
 
   protected transportClose(code: number, reason: string): void {
