@@ -31,6 +31,11 @@ export interface WebSocketConnectionLimits {
 }
 
 const MAX_REASON_BYTES = 123;
+/**
+ * Largest inbound text whose bytes are kept for an echo (until the next message): small enough
+ * that what a connection holds for it stays negligible.
+ */
+const MAX_ECHO_BYTES = 4096;
 
 /** Bits of `WebSocketConnectionImpl.state` (one field instead of five booleans per connection). */
 const COMPRESSED = 1;
@@ -76,6 +81,9 @@ export class WebSocketConnectionImpl
   private observable: Observable<WebSocketMessage> | undefined;
   /** The synchronous message listener (`onMessage`), if any. */
   private listener: ((message: WebSocketMessage) => void) | undefined;
+  /** The last small inbound text and its bytes: writing that same text back reuses the bytes. */
+  private echoText: string | undefined;
+  private echoBytes: Buffer | undefined;
   /** The write tick of the last direct socket write (lazy corking: a second one in it corks). */
   private writeTick = 0;
 
@@ -130,11 +138,20 @@ export class WebSocketConnectionImpl
     const message =
       type === MessageType.Binary
         ? OutboundMessage.binary(typeof data === 'string' ? Buffer.from(data) : data)
-        : OutboundMessage.text(
-            typeof data === 'string' ? data : Buffer.from(data).toString('utf8'),
-          );
+        : typeof data === 'string'
+          ? this.textMessage(data)
+          : OutboundMessage.text(Buffer.from(data).toString('utf8'));
     this.deliver(message);
     return SENT;
+  }
+
+  /** A text message; an echo of the last inbound text is framed from the bytes that carried it. */
+  private textMessage(text: string): OutboundMessage {
+    const bytes = this.echoBytes;
+    if (bytes === undefined || text !== this.echoText) return OutboundMessage.text(text);
+    this.echoText = undefined;
+    this.echoBytes = undefined;
+    return OutboundMessage.textWithBytes(text, bytes);
   }
 
   sendJSON(value: unknown): Promise<void> {
@@ -276,6 +293,13 @@ export class WebSocketConnectionImpl
     const message: WebSocketMessage = isBinary
       ? { type: MessageType.Binary, data: buffer }
       : { type: MessageType.Text, data: buffer.toString('utf8') };
+    if (isBinary || buffer.byteLength > MAX_ECHO_BYTES) {
+      this.echoText = undefined;
+      this.echoBytes = undefined;
+    } else {
+      this.echoText = message.data as string;
+      this.echoBytes = buffer;
+    }
     const listener = this.listener;
     if (listener !== undefined) {
       this.dispatchInbound(listener, message);
