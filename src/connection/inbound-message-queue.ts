@@ -21,15 +21,19 @@ const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
  */
 export class InboundMessageQueue<T> {
   private items: { value: T; bytes: number }[] = [];
-  private waiters: (Waiter<T> | IteratorWaiter<T>)[] = [];
+  /** The waiting reader: there is one at a time in every ordinary read loop. */
+  private waiter: Waiter<T> | IteratorWaiter<T> | undefined;
+  /** Readers that started waiting while another one already was (rare), in order. */
+  private moreWaiters: (Waiter<T> | IteratorWaiter<T>)[] | undefined;
   private closeInfo: CloseInfo | undefined;
   /** Bytes queued. */
   bytes = 0;
 
   /** Hands a message to a waiting reader or queues it. */
   push(value: T, bytes: number): void {
-    const waiter = this.waiters.shift();
-    if (waiter) {
+    const waiter = this.waiter;
+    if (waiter !== undefined) {
+      this.waiter = this.moreWaiters?.shift();
       if (typeof waiter === 'function') waiter({ done: false, value });
       else waiter.resolve(value);
       return;
@@ -46,7 +50,7 @@ export class InboundMessageQueue<T> {
       return Promise.resolve(item.value);
     }
     if (this.closeInfo) return Promise.reject(new ConnectionClosedError(this.closeInfo));
-    return new Promise<T>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    return new Promise<T>((resolve, reject) => this.wait({ resolve, reject }));
   }
 
   /**
@@ -60,7 +64,12 @@ export class InboundMessageQueue<T> {
       return Promise.resolve({ done: false, value: item.value });
     }
     if (this.closeInfo) return Promise.resolve(DONE);
-    return new Promise((resolve) => this.waiters.push(resolve));
+    return new Promise((resolve) => this.wait(resolve));
+  }
+
+  private wait(waiter: Waiter<T> | IteratorWaiter<T>): void {
+    if (this.waiter === undefined) this.waiter = waiter;
+    else (this.moreWaiters ??= []).push(waiter);
   }
 
   /** Moves every queued message out (for a new Observable subscriber). */
@@ -74,8 +83,9 @@ export class InboundMessageQueue<T> {
   /** Ends the queue: waiting readers reject; queued messages can still be read. */
   close(info: CloseInfo): void {
     this.closeInfo = info;
-    const waiters = this.waiters;
-    this.waiters = [];
+    const waiters = this.waiter === undefined ? [] : [this.waiter, ...(this.moreWaiters ?? [])];
+    this.waiter = undefined;
+    this.moreWaiters = undefined;
     for (const waiter of waiters) {
       if (typeof waiter === 'function') waiter(DONE);
       else waiter.reject(new ConnectionClosedError(info));

@@ -39,6 +39,16 @@ export class OutboundMessage {
     return new OutboundMessage(false, text, undefined, event);
   }
 
+  /**
+   * A text message whose UTF-8 bytes are already at hand (an echo of what was received): the
+   * frames are built from those bytes, with no second encoding of the text.
+   */
+  static textWithBytes(text: string, bytes: Buffer): OutboundMessage {
+    const message = new OutboundMessage(false, text, undefined, undefined);
+    message.cachedBytes = bytes;
+    return message;
+  }
+
   /** A binary message. */
   static binary(data: Uint8Array, event?: string): OutboundMessage {
     const buffer = Buffer.isBuffer(data)

@@ -4,14 +4,36 @@ export interface TickCorkable {
   uncorkTick(): void;
 }
 
-let pending: TickCorkable[] = [];
+/** Number of the current write tick; it advances at the end of every tick in which one was read. */
+let tick = 1;
+/** Whether the end of the current write tick is scheduled. */
 let scheduled = false;
+let pending: TickCorkable[] = [];
 
-function flush(): void {
+function endTick(): void {
   scheduled = false;
+  tick += 1;
+  if (pending.length === 0) return;
   const list = pending;
   pending = [];
   for (const writer of list) writer.uncorkTick();
+}
+
+function scheduleEnd(): void {
+  if (!scheduled) {
+    scheduled = true;
+    process.nextTick(endTick);
+  }
+}
+
+/**
+ * The number of the current write tick, for lazy corking: a writer records it on a direct write,
+ * and a second write that finds the same number is the second write of the tick, the one that
+ * corks. Reading it schedules the end of the tick (one `process.nextTick` shared by every writer).
+ */
+export function currentWriteTick(): number {
+  scheduleEnd();
+  return tick;
 }
 
 /**
@@ -20,8 +42,5 @@ function flush(): void {
  */
 export function uncorkAtEndOfTick(writer: TickCorkable): void {
   pending.push(writer);
-  if (!scheduled) {
-    scheduled = true;
-    process.nextTick(flush);
-  }
+  scheduleEnd();
 }

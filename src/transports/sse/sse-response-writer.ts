@@ -1,6 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { OutboundChunk } from '../../connection/outbound-queue.js';
-import { uncorkAtEndOfTick, type TickCorkable } from '../../connection/tick-corker.js';
+import {
+  currentWriteTick,
+  uncorkAtEndOfTick,
+  type TickCorkable,
+} from '../../connection/tick-corker.js';
 import { SseHeadersSentError } from '../../errors/sse-headers-sent.error.js';
 import type { StreamingStatsCollector } from '../../stats/streaming-stats-collector.service.js';
 
@@ -19,15 +24,21 @@ export interface SseWriterEvents {
 
 /**
  * The HTTP side of one SSE stream: the response head (defaults, `retry:` first), the heartbeat
- * comment while the stream is idle, and the writes. The text of one tick is joined and written
- * once at its end: every `res.write` of an HTTP/1.1 response is a chunk with its own framing, so
- * one write per tick instead of one per event is most of what a busy stream costs.
+ * comment while the stream is idle, and the writes. Writes are batched lazily: the first text of a
+ * tick goes straight to `res.write` (a lone event costs one `res.write`, as a hand-written SSE
+ * server's does); the text written after it in the same tick is joined and written once at the
+ * end of the tick, every `res.write` of an HTTP/1.1 response being a chunk with its own framing.
+ * Over HTTP/1.1 the socket stays corked until then, so the whole tick leaves in one writev.
  */
 export class SseResponseWriter implements TickCorkable {
   private headWritten = false;
   /** Text written during this tick, written to the response at its end. */
   private tickText = '';
   private tickBytes = 0;
+  /** The write tick of the last direct `res.write`: a second write in it is joined to the tick. */
+  private writeTick = 0;
+  /** The socket this writer corked for the rest of the tick (HTTP/1.1 only). */
+  private corkedSocket: Socket | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
 
   constructor(
@@ -100,6 +111,7 @@ export class SseResponseWriter implements TickCorkable {
       this.addToTick(chunk, bytes);
     } else {
       this.writeTickText();
+      this.writeTick = currentWriteTick();
       this.res.write(chunk);
     }
   }
@@ -129,6 +141,7 @@ export class SseResponseWriter implements TickCorkable {
     this.stopHeartbeat();
     this.tickText = '';
     this.tickBytes = 0;
+    this.releaseSocket();
   }
 
   private stopHeartbeat(): void {
@@ -137,9 +150,38 @@ export class SseResponseWriter implements TickCorkable {
   }
 
   private addToTick(text: string, bytes: number): void {
-    if (this.tickBytes === 0) uncorkAtEndOfTick(this);
-    this.tickText += text;
-    this.tickBytes += bytes;
+    if (this.tickBytes > 0) {
+      this.tickText += text;
+      this.tickBytes += bytes;
+      return;
+    }
+    const tick = currentWriteTick();
+    if (this.writeTick !== tick) {
+      this.writeTick = tick;
+      this.res.write(text);
+      return;
+    }
+    this.holdSocket();
+    uncorkAtEndOfTick(this);
+    this.tickText = text;
+    this.tickBytes = bytes;
+  }
+
+  /**
+   * Keeps the socket corked until this tick's text is written: `res.write` corks the socket only
+   * until the next tick starts, and the text joined here is written after that.
+   */
+  private holdSocket(): void {
+    const socket = this.res.socket;
+    if (this.corkedSocket || this.req.httpVersionMajor >= 2 || !socket) return;
+    socket.cork();
+    this.corkedSocket = socket;
+  }
+
+  private releaseSocket(): void {
+    const socket = this.corkedSocket;
+    this.corkedSocket = undefined;
+    socket?.uncork();
   }
 
   private writeTickText(): void {
@@ -148,5 +190,6 @@ export class SseResponseWriter implements TickCorkable {
     this.tickText = '';
     this.tickBytes = 0;
     if (this.open) this.res.write(text);
+    this.releaseSocket();
   }
 }

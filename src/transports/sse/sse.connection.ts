@@ -79,6 +79,11 @@ export class SseConnectionImpl extends BaseConnection implements SseContext {
   private pendingCloseTimer: NodeJS.Timeout | undefined;
   private readonly flushLater = () => this.flush();
   private readonly kick = () => this.onTransportDrain();
+  private kickScheduled = false;
+  private readonly kickLater = () => {
+    this.kickScheduled = false;
+    this.onTransportDrain();
+  };
 
   constructor(
     req: IncomingMessage,
@@ -220,6 +225,16 @@ export class SseConnectionImpl extends BaseConnection implements SseContext {
   protected transportClose(code: number, reason: string): void {
     this.ending = { code, reason };
     this.writer.end();
+  }
+
+  /**
+   * A chunk had to wait in the connection's own queue. The response emits `drain` only after a
+   * write it refused; below its high-water mark the queue moves on at the next turn instead.
+   */
+  protected override watchDrain(): void {
+    if (this.kickScheduled || this.writer.needsDrain || this.isClosed) return;
+    this.kickScheduled = true;
+    setImmediate(this.kickLater);
   }
 
   /** The tick's text went out: chunks still queued here move on (unless the socket is full). */

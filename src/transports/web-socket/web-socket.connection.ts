@@ -3,7 +3,11 @@ import type { Socket } from 'node:net';
 import { BaseConnection, SENT, type ConnectionInit } from '../../connection/base.connection.js';
 import { OutboundMessage } from '../../connection/outbound-message.js';
 import type { OutboundChunk } from '../../connection/outbound-queue.js';
-import { uncorkAtEndOfTick, type TickCorkable } from '../../connection/tick-corker.js';
+import {
+  currentWriteTick,
+  uncorkAtEndOfTick,
+  type TickCorkable,
+} from '../../connection/tick-corker.js';
 import { CloseCode } from '../../errors/close-codes.js';
 import { ConnectionClosedError } from '../../errors/connection-closed.error.js';
 import {
@@ -27,6 +31,11 @@ export interface WebSocketConnectionLimits {
 }
 
 const MAX_REASON_BYTES = 123;
+/**
+ * Largest inbound text whose bytes are kept for an echo (until the next message): small enough
+ * that what a connection holds for it stays negligible.
+ */
+const MAX_ECHO_BYTES = 4096;
 
 /** Bits of `WebSocketConnectionImpl.state` (one field instead of five booleans per connection). */
 const COMPRESSED = 1;
@@ -52,7 +61,7 @@ function truncateReason(reason: string): string {
 
 /**
  * A WebSocket connection on a `ws` socket. Outbound frames are built once per message (and once
- * per broadcast) and written straight to the TCP socket, corked per tick; with permessage-deflate
+ * per broadcast) and written straight to the TCP socket, corked lazily per tick; with permessage-deflate
  * negotiated, writes go through `ws` so compression stays in order.
  */
 export class WebSocketConnectionImpl
@@ -72,6 +81,11 @@ export class WebSocketConnectionImpl
   private observable: Observable<WebSocketMessage> | undefined;
   /** The synchronous message listener (`onMessage`), if any. */
   private listener: ((message: WebSocketMessage) => void) | undefined;
+  /** The last small inbound text and its bytes: writing that same text back reuses the bytes. */
+  private echoText: string | undefined;
+  private echoBytes: Buffer | undefined;
+  /** The write tick of the last direct socket write (lazy corking: a second one in it corks). */
+  private writeTick = 0;
 
   constructor(
     private readonly ws: ForgeWebSocket,
@@ -124,11 +138,20 @@ export class WebSocketConnectionImpl
     const message =
       type === MessageType.Binary
         ? OutboundMessage.binary(typeof data === 'string' ? Buffer.from(data) : data)
-        : OutboundMessage.text(
-            typeof data === 'string' ? data : Buffer.from(data).toString('utf8'),
-          );
+        : typeof data === 'string'
+          ? this.textMessage(data)
+          : OutboundMessage.text(Buffer.from(data).toString('utf8'));
     this.deliver(message);
     return SENT;
+  }
+
+  /** A text message; an echo of the last inbound text is framed from the bytes that carried it. */
+  private textMessage(text: string): OutboundMessage {
+    const bytes = this.echoBytes;
+    if (bytes === undefined || text !== this.echoText) return OutboundMessage.text(text);
+    this.echoText = undefined;
+    this.echoBytes = undefined;
+    return OutboundMessage.textWithBytes(text, bytes);
   }
 
   sendJSON(value: unknown): Promise<void> {
@@ -204,14 +227,23 @@ export class WebSocketConnectionImpl
       this.ws.send(chunk, { compress: true, binary: typeof chunk !== 'string' });
       return;
     }
-    // Every write of a tick joins one writev: several broadcasts (or a broadcast and the
-    // handler's own messages) in one tick reach the socket in a single syscall.
+    // Lazy corking: the first write of a tick goes straight to the socket (what a lone broadcast
+    // or reply costs is one direct write); a second write in the same tick, or a write while
+    // further inbound messages wait for their answers, corks the socket until the tick ends, so
+    // the rest of the tick leaves in one writev.
     if (!this.has(CORKED)) {
-      this.setFlag(CORKED, true);
-      this.socket.cork();
-      uncorkAtEndOfTick(this);
+      const tick = currentWriteTick();
+      if (this.writeTick === tick || (this.inboundQueue?.bytes ?? 0) > 0) this.corkUntilEndOfTick();
+      else this.writeTick = tick;
     }
     this.socket.write(chunk);
+  }
+
+  /** Corks the socket; the shared end-of-tick flush uncorks it. */
+  private corkUntilEndOfTick(): void {
+    this.setFlag(CORKED, true);
+    this.socket.cork();
+    uncorkAtEndOfTick(this);
   }
 
   /** Listens for the socket's next `drain` (only while something waits for it). */
@@ -225,11 +257,7 @@ export class WebSocketConnectionImpl
   }
 
   protected override beginBatch(): void {
-    if (!this.has(COMPRESSED) && !this.has(CORKED)) {
-      this.setFlag(CORKED, true);
-      this.socket.cork();
-      uncorkAtEndOfTick(this);
-    }
+    if (!this.has(COMPRESSED) && !this.has(CORKED)) this.corkUntilEndOfTick();
   }
 
   protected transportClose(code: number, reason: string): void {
@@ -265,6 +293,13 @@ export class WebSocketConnectionImpl
     const message: WebSocketMessage = isBinary
       ? { type: MessageType.Binary, data: buffer }
       : { type: MessageType.Text, data: buffer.toString('utf8') };
+    if (isBinary || buffer.byteLength > MAX_ECHO_BYTES) {
+      this.echoText = undefined;
+      this.echoBytes = undefined;
+    } else {
+      this.echoText = message.data as string;
+      this.echoBytes = buffer;
+    }
     const listener = this.listener;
     if (listener !== undefined) {
       this.dispatchInbound(listener, message);

@@ -66,4 +66,13 @@ describe('OutboundMessage', () => {
       assert.deepEqual(back.bytes, original.bytes);
     }
   });
+
+  test('a text with its bytes at hand frames, and reads as, the same text message', () => {
+    const text = 'héllo ✓';
+    const echo = OutboundMessage.textWithBytes(text, Buffer.from(text, 'utf8'));
+    assert.equal(echo.binary, false);
+    assert.equal(echo.text, text);
+    assert.deepEqual(echo.webSocketFrame(), OutboundMessage.text(text).webSocketFrame());
+    assert.equal(echo.sseData(), OutboundMessage.text(text).sseData());
+  });
 });
