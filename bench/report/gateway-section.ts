@@ -2,7 +2,7 @@ import type { EchoRow } from '../scenarios/echo.scenario.js';
 import type { GatewayBroadcastRow } from '../scenarios/gateway-broadcast.scenario.js';
 import type { FailedRow } from '../scenarios/scenario-context.js';
 import { measured, type BenchResults } from './bench-results.js';
-import { costOf, type RoundTripCost } from './cpu-section.js';
+import { costOf, echoPeerExplanation, type RoundTripCost } from './cpu-section.js';
 
 /** Opens and closes the gateway section, so that it can be rendered into BENCHMARKS.md alone. */
 export const GATEWAY_SECTION_START = '<!-- gateway-benchmark:start -->';
@@ -85,6 +85,33 @@ function cpuTable(costs: readonly RoundTripCost[], label: Label): string[] {
   );
 }
 
+/** For each unmet request/reply target, what the profiles of the same run say about it. */
+function explanations(results: BenchResults, echo: readonly EchoRow[], label: Label): string[] {
+  const peers: Record<string, string> = {
+    'vs Socket.IO acks': 'socket.io-ack',
+    'vs NestJS @SubscribeMessage': 'nest-chat',
+  };
+  const out: string[] = [];
+  for (const check of results.ratios) {
+    const peerId = peers[check.description];
+    if (!check.scenario.startsWith('gateway request/reply') || check.pass !== false || !peerId) {
+      continue;
+    }
+    const clients = Number(/, (\d+) client/.exec(check.scenario)?.[1]);
+    const row = (id: string) => echo.find((r) => r.contender === id && r.clients === clients);
+    const forge = row('forge-gateway');
+    const peer = row(peerId);
+    const forgeCost = forge && costOf(forge);
+    const peerCost = peer && costOf(peer);
+    if (!forgeCost || !peerCost) continue;
+    out.push(
+      `- ${check.scenario}, ${check.description} (${check.value}×, target ${check.target}×): ` +
+        echoPeerExplanation(forgeCost, peerCost, check.target, undefined, row('ws-naive'), label),
+    );
+  }
+  return out;
+}
+
 /**
  * The event gateway section of BENCHMARKS.md, between {@link GATEWAY_SECTION_START} and
  * {@link GATEWAY_SECTION_END}; empty when the run measured neither gateway scenario.
@@ -132,6 +159,7 @@ export function renderGatewaySection(results: BenchResults, label: Label): strin
           '',
           ...cpuTable(costs, label),
           '',
+          ...explanations(results, echo, label).flatMap((line) => [line, '']),
         ]
       : []),
     ...failed.map((f) => `- ${label(f.contender)}: not measured (${f.error})`),

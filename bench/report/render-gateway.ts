@@ -20,7 +20,10 @@ function main(): void {
   const section = [
     ...lines.slice(0, -2),
     '',
-    `Raw results of this section: \`${relative(process.cwd(), resolve(jsonArg))}\`.`,
+    `Raw results of this section: \`${relative(process.cwd(), resolve(jsonArg))}\`. Reproduce with ` +
+      '`node dist/bench/runner.js --mode quick --scenarios gateway-echo,gateway-broadcast ' +
+      '--out bench/results/gateway-quick.json && node dist/bench/report/render-gateway.js ' +
+      'bench/results/gateway-quick.json` (after `npm run build`).',
     ...lines.slice(-2),
   ].join('\n');
   writeFileSync(mdPath, spliceGatewaySection(readFileSync(mdPath, 'utf8'), section));
