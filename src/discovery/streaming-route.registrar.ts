@@ -1,6 +1,7 @@
 import {
   Inject,
   Injectable,
+  Logger,
   type CanActivate,
   type NestInterceptor,
   type OnModuleInit,
@@ -17,6 +18,13 @@ import { RouteTable } from '../routing/route-table.service.js';
 import { applyGlobalPrefix } from './global-prefix.js';
 import { StreamingRoutesExplorer } from './streaming-routes.explorer.js';
 
+/** How the route log names each protocol (where Nest writes `GET`, `POST`). */
+const ROUTE_LOG_METHODS: Record<StreamingProtocol, string> = {
+  websocket: 'WEBSOCKET',
+  sse: 'SSE',
+  webtransport: 'WEBTRANSPORT',
+};
+
 type Type<T> = abstract new (...args: never[]) => T;
 type Enhancer<T> = T | Type<T>;
 
@@ -28,6 +36,9 @@ type Enhancer<T> = T | Type<T>;
  */
 @Injectable()
 export class StreamingRouteRegistrar implements OnModuleInit {
+  /** Nest's own route-log context, so streaming routes appear among the REST ones. */
+  private readonly routeLog = new Logger('RouterExplorer');
+
   constructor(
     @Inject(StreamingRoutesExplorer) private readonly explorer: StreamingRoutesExplorer,
     @Inject(RoutePipelineFactory) private readonly pipelines: RoutePipelineFactory,
@@ -80,7 +91,9 @@ export class StreamingRouteRegistrar implements OnModuleInit {
     compile: () => RouteDefinition,
   ): void {
     validateRouteOptions(source, options);
-    this.routes.add(compile());
+    const route = compile();
+    this.routes.add(route);
+    this.routeLog.log(`Mapped {${route.path}, ${ROUTE_LOG_METHODS[route.protocol]}} route`);
   }
 
   private resolveEnhancer<T extends object>(enhancer: Enhancer<T>): T {
