@@ -16,6 +16,7 @@ import { StreamingStatsCollector } from '../stats/streaming-stats-collector.serv
 import { STREAMING_ADAPTER, STREAMING_INSTANCE_ID } from '../streaming.constants.js';
 import { describeConnection } from './connection-descriptor.js';
 import { StreamingPresence } from './presence.service.js';
+import { trackRoomActivity } from './room-activity.js';
 
 /**
  * The adapter's side of the module: what an adapter calls on this instance (deliver a remote
@@ -35,6 +36,7 @@ export class ClusterHost implements StreamingAdapterHost {
     @Inject(StreamingStatsCollector) private readonly stats: StreamingStatsCollector,
   ) {
     if (!adapter.distributed) return;
+    trackRoomActivity(registry, adapter);
     registry.listen({
       opened: (conn) => this.sync(conn),
       changed: (conn) => this.sync(conn),

@@ -52,6 +52,19 @@ export class RoutePipelineFactory {
     return this.build(instance, moduleKey, method, (conn) => method.call(instance, conn), shape);
   }
 
+  /**
+   * A route served by `handler` for a class host (an event gateway): the global and class-level
+   * guards, interceptors and filters of `instance` run at the handshake, none of a method's.
+   */
+  forHost(
+    instance: object,
+    moduleKey: string,
+    handler: StreamingHandler,
+    shape: RouteShape,
+  ): RouteDefinition {
+    return this.build(instance, moduleKey, function gatewayRoute() {}, handler, shape);
+  }
+
   /** A route for a handler registered at run time through `StreamingManager`. */
   forHandler(
     handler: StreamingHandler,

@@ -179,6 +179,27 @@ export interface RoomHistoryStore {
   latest(room: string): Promise<string | undefined>;
 }
 
+/** Counts of one kind of broadcast channel. */
+export interface ChannelKindCounts {
+  /** Broadcasts of this instance published on channels of this kind. */
+  readonly global: number;
+  /** Broadcasts published on (or decoded from) per-room channels. */
+  readonly room: number;
+}
+
+/**
+ * What an adapter with per-room channels did with broadcasts: how many this instance published,
+ * and how many broadcasts of other instances it received and decoded, per channel kind (`global`:
+ * the channel every instance listens to, for unscoped broadcasts; `room`: a room's own channel,
+ * heard only by instances with local members of that room).
+ */
+export interface AdapterChannelCounters {
+  readonly published: ChannelKindCounts;
+  readonly decoded: ChannelKindCounts;
+  /** Rooms whose channel this instance is subscribed to now. */
+  readonly subscribedRooms: number;
+}
+
 /** Health of the adapter's backend. */
 export interface AdapterHealth {
   readonly status: 'up' | 'degraded' | 'down';
@@ -248,6 +269,8 @@ export interface StreamingAdapter {
   roomActive?(room: string): void;
   /** This instance no longer has local members of `room` (an adapter may unsubscribe). */
   roomInactive?(room: string): void;
+  /** Broadcast counts per channel kind, for adapters with per-room channels (optional). */
+  channelCounters?(): AdapterChannelCounters;
   /** Backend health. */
   health(): AdapterHealth;
 }

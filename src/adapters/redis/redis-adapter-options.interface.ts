@@ -28,6 +28,17 @@ export interface RedisStreamingAdapterOptions {
    * (start-up fails with `RedisUnavailableError`).
    */
   readonly degradedStart?: boolean;
+  /**
+   * How long this instance stays subscribed to a room's channel after its last local member left
+   * (ms), so members that come and go do not cause a subscription storm. Default 2000.
+   */
+  readonly roomChannelLingerMs?: number;
+  /**
+   * Carry room channels on sharded pub/sub (`SPUBLISH` / `SSUBSCRIBE`, Redis >= 7) or classic
+   * pub/sub. Default: sharded when the server is Redis 7 or newer. Every instance of a cluster
+   * must agree.
+   */
+  readonly shardedPubSub?: boolean;
 }
 
 /** Options with their defaults applied. */
@@ -40,4 +51,6 @@ export interface ResolvedRedisAdapterOptions {
   readonly registryTtlMs: number;
   readonly connectTimeoutMs: number;
   readonly degradedStart: boolean;
+  readonly roomChannelLingerMs: number;
+  readonly shardedPubSub: boolean | undefined;
 }

@@ -7,6 +7,8 @@ import type {
 } from '../../interfaces/streaming-adapter.interface.js';
 import { busMessageOrigin, decodeBusMessage } from './redis-bus.codec.js';
 import type { RedisKeys } from './redis-keys.js';
+import type { RedisRoomChannels } from './redis-room-channels.js';
+import type { ChannelCounters } from '../shared/channel-counters.js';
 
 /** What the bus hands to the adapter. */
 export interface BusHandlers {
@@ -22,8 +24,9 @@ export interface BusHandlers {
 
 /**
  * The receiving side of pub/sub: subscribes the dedicated connection to the broadcast and
- * presence channels and to this instance's command channel, skips its own messages without
- * parsing them, and dispatches the rest.
+ * presence channels and to this instance's command channel (its room channels are managed by
+ * {@link RedisRoomChannels}), skips its own messages without parsing them, counts the
+ * broadcasts it decodes per channel kind, and dispatches the rest.
  */
 export class RedisMessageBus {
   private readonly logger = new Logger('ForgeStreamingRedis');
@@ -34,8 +37,11 @@ export class RedisMessageBus {
     private readonly keys: RedisKeys,
     private readonly instanceId: string,
     private readonly handlers: BusHandlers,
+    private readonly rooms: RedisRoomChannels,
+    private readonly counters: ChannelCounters,
   ) {
     subscriber.on('message', this.onMessage);
+    subscriber.on('smessage', this.onMessage);
   }
 
   /** The channels this instance listens to. */
@@ -47,14 +53,16 @@ export class RedisMessageBus {
     ];
   }
 
-  /** (Re)subscribes; call whenever the subscriber connection becomes ready. */
+  /** (Re)subscribes, room channels included; call whenever the subscriber connection becomes ready. */
   async subscribe(): Promise<void> {
     await this.subscriber.subscribe(...this.channels);
+    await this.rooms.resubscribe();
   }
 
   /** Stops dispatching. */
   detach(): void {
     this.subscriber.off('message', this.onMessage);
+    this.subscriber.off('smessage', this.onMessage);
   }
 
   private dispatch(channel: string, raw: string): void {
@@ -68,6 +76,7 @@ export class RedisMessageBus {
     try {
       switch (message.kind) {
         case 'broadcast':
+          this.counters.decoded(this.rooms.isRoomChannel(channel) ? 'room' : 'global');
           this.handlers.broadcast(message.envelope);
           break;
         case 'presence':

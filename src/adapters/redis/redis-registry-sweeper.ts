@@ -6,27 +6,18 @@ import type {
 import type { RedisKeys } from './redis-keys.js';
 
 /**
- * Removes one dead instance's registry entries atomically, only if its heartbeat is still
- * missing: its connection hash, its index entries and its room memberships. Returns the
- * removed descriptors (JSON), or nil when the instance is alive.
- * KEYS: heartbeat, connections hash, connection index, instances zset.
- * ARGV: instance id, room key prefix.
+ * Takes one dead instance's connection hash atomically, only if its heartbeat is still missing,
+ * and returns its entries (descriptor JSON), or nil when the instance is alive. Both keys carry
+ * the instance's hash tag, so the script stays within one slot on Redis Cluster; the index and
+ * room entries (other slots) are removed afterwards, one key per command.
+ * KEYS: heartbeat, connections hash.
  */
-const SWEEP_SCRIPT = `
+const TAKE_SCRIPT = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return false end
 local entries = redis.call('HGETALL', KEYS[2])
-local removed = {}
-for i = 1, #entries, 2 do
-  local id = entries[i]
-  if redis.call('HGET', KEYS[3], id) == ARGV[1] then redis.call('HDEL', KEYS[3], id) end
-  local ok, descriptor = pcall(cjson.decode, entries[i + 1])
-  if ok and type(descriptor) == 'table' and type(descriptor.rooms) == 'table' then
-    for _, room in ipairs(descriptor.rooms) do redis.call('HDEL', ARGV[2] .. room, id) end
-  end
-  removed[#removed + 1] = entries[i + 1]
-end
 redis.call('DEL', KEYS[2])
-redis.call('ZREM', KEYS[4], ARGV[1])
+local removed = {}
+for i = 2, #entries, 2 do removed[#removed + 1] = entries[i] end
 return removed
 `;
 
@@ -53,23 +44,23 @@ export class RedisRegistrySweeper {
     for (const instanceId of candidates) {
       if (instanceId === this.instanceId) continue;
       const removed = (await this.redis.eval(
-        SWEEP_SCRIPT,
-        4,
+        TAKE_SCRIPT,
+        2,
         this.keys.heartbeat(instanceId),
         this.keys.connections(instanceId),
-        this.keys.connectionIndex,
-        this.keys.instances,
-        instanceId,
-        this.keys.roomPrefix,
       )) as string[] | null;
-      for (const json of removed ?? []) {
+      if (removed === null) continue; // alive again
+      const cleanups: Array<Promise<unknown>> = [];
+      for (const json of removed) {
         let descriptor: ConnectionDescriptor;
         try {
           descriptor = JSON.parse(json) as ConnectionDescriptor;
         } catch {
           continue;
         }
+        cleanups.push(this.redis.hdel(this.keys.connectionIndex, descriptor.id));
         for (const room of descriptor.rooms ?? []) {
+          cleanups.push(this.redis.hdel(this.keys.room(room), descriptor.id));
           leaves.push({
             type: 'leave',
             room,
@@ -77,6 +68,8 @@ export class RedisRegistrySweeper {
           });
         }
       }
+      await Promise.all(cleanups);
+      await this.redis.zrem(this.keys.instances, instanceId);
     }
     return leaves;
   }

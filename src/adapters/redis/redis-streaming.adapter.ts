@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import type {
+  AdapterChannelCounters,
   AdapterHealth,
   BroadcastEnvelope,
   ConnectionCommand,
@@ -11,7 +12,6 @@ import type {
   StreamingAdapterHost,
 } from '../../interfaces/streaming-adapter.interface.js';
 import type { ClusterStats } from '../../interfaces/streaming-stats.interface.js';
-import { InMemoryRoomHistoryStore } from '../in-memory/in-memory-room-history.store.js';
 import { loadIoredis } from './load-ioredis.js';
 import type {
   RedisStreamingAdapterOptions,
@@ -21,12 +21,17 @@ import { encodeBusMessage } from './redis-bus.codec.js';
 import { RedisClusterRegistry } from './redis-cluster-registry.js';
 import { RedisConnections, type RedisRole } from './redis-connections.js';
 import { RedisHistoryStore } from './redis-history.store.js';
+import { RedisRoomHistoryStore } from './redis-room-history.store.js';
 import { RedisKeys } from './redis-keys.js';
 import { RedisMessageBus } from './redis-message-bus.js';
 import { RedisRegistryReader } from './redis-registry-reader.js';
 import { RedisRegistrySweeper } from './redis-registry-sweeper.js';
 import { resolveRedisOptions } from './resolve-redis-options.js';
 import { InvalidStateError } from '../../errors/invalid-state.error.js';
+import { broadcastRoom } from '../shared/broadcast-room.js';
+import { ChannelCounters } from '../shared/channel-counters.js';
+import { detectPubSubMode } from './detect-pub-sub-mode.js';
+import { RedisRoomChannels } from './redis-room-channels.js';
 
 interface Running {
   readonly host: StreamingAdapterHost;
@@ -35,12 +40,16 @@ interface Running {
   readonly reader: RedisRegistryReader;
   readonly sweeper: RedisRegistrySweeper;
   readonly bus: RedisMessageBus;
+  readonly rooms: RedisRoomChannels;
 }
 
 /**
  * Shares broadcasts, rooms, presence, the connection registry and SSE history between instances
  * through Redis (ioredis, an optional peer dependency):
- * - broadcasts and presence changes fan out on pub/sub; the origin skips its own;
+ * - a broadcast scoped to a room (`to(room)`, `inRoom` at the top of its filters) goes out on
+ *   that room's channel, which an instance listens to only while it has local members of the
+ *   room (sharded pub/sub on Redis >= 7, so on Redis Cluster a room lives on one shard);
+ *   unscoped broadcasts and presence changes fan out on global channels; the origin skips its own;
  * - commands on a remote connection (`disconnect`, `join`, `leave`, `send`) go to the owning
  *   instance's channel, found through the connection id → instance index;
  * - each instance keeps a hash of its connections and a heartbeat key (TTL) carrying its
@@ -58,8 +67,8 @@ interface Running {
 export class RedisStreamingAdapter implements StreamingAdapter {
   readonly distributed = true;
   readonly history: RedisHistoryStore;
-  /** Room history (kept in this process until the Redis Streams store replaces it). */
-  readonly roomHistory: RoomHistoryStore = new InMemoryRoomHistoryStore();
+  /** Room history in Redis Streams ({@link RedisRoomHistoryStore}): recovery on any instance. */
+  readonly roomHistory: RoomHistoryStore;
   private readonly logger = new Logger('ForgeStreamingRedis');
   private readonly config: ResolvedRedisAdapterOptions;
   private readonly keys: RedisKeys;
@@ -71,11 +80,16 @@ export class RedisStreamingAdapter implements StreamingAdapter {
   private publishLost = false;
   private ticking = false;
   private timer: NodeJS.Timeout | undefined;
+  private readonly counters = new ChannelCounters();
+  /** Registry writes waiting for a room channel subscription (keeps them in order). */
+  private writes: Promise<void> = Promise.resolve();
+  private queuedWrites = 0;
 
   constructor(options: RedisStreamingAdapterOptions = {}) {
     this.config = resolveRedisOptions(options);
     this.keys = new RedisKeys(this.config.keyPrefix);
     this.history = new RedisHistoryStore(() => this.readyClient(), this.keys);
+    this.roomHistory = new RedisRoomHistoryStore(() => this.readyClient(), this.keys.prefix);
   }
 
   /** Connects to Redis, subscribes and registers this instance. */
@@ -95,17 +109,30 @@ export class RedisStreamingAdapter implements StreamingAdapter {
       host.instanceId,
       this.config.registryTtlMs,
     );
-    const bus = new RedisMessageBus(connections.subscriber, this.keys, host.instanceId, {
-      broadcast: (envelope) => host.deliverLocal(envelope),
-      presence: (event) => host.emitPresence(event),
-      command: (command) => host.applyLocal(command),
-      gap: () => this.history.notifyGap('publish-lost'),
-    });
+    const rooms = new RedisRoomChannels(
+      connections.subscriber,
+      this.keys,
+      this.config.roomChannelLingerMs,
+    );
+    const bus = new RedisMessageBus(
+      connections.subscriber,
+      this.keys,
+      host.instanceId,
+      {
+        broadcast: (envelope) => host.deliverLocal(envelope),
+        presence: (event) => host.emitPresence(event),
+        command: (command) => host.applyLocal(command),
+        gap: () => this.history.notifyGap('publish-lost'),
+      },
+      rooms,
+      this.counters,
+    );
     this.running = {
       host,
       connections,
       registry,
       bus,
+      rooms,
       reader: new RedisRegistryReader(commands, this.keys, host.instanceId),
       sweeper: new RedisRegistrySweeper(
         commands,
@@ -148,6 +175,7 @@ export class RedisStreamingAdapter implements StreamingAdapter {
       // Redis unreachable: the entries expire with the heartbeat
     }
     this.running = undefined;
+    running.rooms.close();
     running.bus.detach();
     await running.connections.close();
   }
@@ -171,6 +199,7 @@ export class RedisStreamingAdapter implements StreamingAdapter {
     const running = this.running;
     if (!running) return;
     try {
+      await this.learnPubSubMode(running, running.connections.commands);
       await running.registry.reconcile(running.host.localConnections());
       await running.registry.heartbeat(running.host.localStats());
       await this.history.flushGapMarkers();
@@ -190,6 +219,7 @@ export class RedisStreamingAdapter implements StreamingAdapter {
     const running = this.running;
     if (!running) return;
     try {
+      await this.learnPubSubMode(running, running.connections.subscriber);
       await running.bus.subscribe();
     } catch (error) {
       this.logger.warn(`Redis subscription failed: ${(error as Error).message}`);
@@ -199,6 +229,11 @@ export class RedisStreamingAdapter implements StreamingAdapter {
     // Messages published while this instance was not subscribed are lost for it.
     if (this.subscribedOnce || this.servedWithoutRedis) this.history.notifyGap('resubscribed');
     this.subscribedOnce = true;
+  }
+
+  private async learnPubSubMode(running: Running, client: Redis): Promise<void> {
+    if (running.rooms.pubSubMode) return;
+    running.rooms.useMode(await detectPubSubMode(client, this.config.shardedPubSub));
   }
 
   private async tick(): Promise<void> {
@@ -230,11 +265,18 @@ export class RedisStreamingAdapter implements StreamingAdapter {
       this.publishLost = true;
       return;
     }
+    const room = broadcastRoom(envelope.filters);
+    const encoded = encodeBusMessage({ kind: 'broadcast', origin: envelope.origin, envelope });
     try {
-      await redis.publish(
-        this.keys.broadcastChannel,
-        encodeBusMessage({ kind: 'broadcast', origin: envelope.origin, envelope }),
-      );
+      if (room === undefined) {
+        await redis.publish(this.keys.broadcastChannel, encoded);
+        this.counters.published('global');
+      } else {
+        const channel = this.keys.roomChannel(room);
+        if (this.running?.rooms.pubSubMode === 'sharded') await redis.spublish(channel, encoded);
+        else await redis.publish(channel, encoded);
+        this.counters.published('room');
+      }
     } catch {
       this.publishLost = true;
     }
@@ -259,12 +301,53 @@ export class RedisStreamingAdapter implements StreamingAdapter {
     }
   }
 
+  /**
+   * Records a local connection's descriptor. When it joined a room whose channel subscription is
+   * still in flight, the write (and its presence notice) waits for the subscription, so a member
+   * that the cluster lists is a member that receives the room's broadcasts.
+   */
   connectionUpdated(descriptor: ConnectionDescriptor): void {
-    this.running?.registry.update(descriptor);
+    const running = this.running;
+    if (!running) return;
+    this.write(running.rooms.pending(descriptor.rooms), () => running.registry.update(descriptor));
   }
 
   connectionClosed(descriptor: ConnectionDescriptor): void {
-    this.running?.registry.remove(descriptor);
+    const running = this.running;
+    if (!running) return;
+    this.write(undefined, () => running.registry.remove(descriptor));
+  }
+
+  /** Runs a registry write now, or after `after` and every write queued before it. */
+  private write(after: Promise<void> | undefined, apply: () => void): void {
+    if (!after && this.queuedWrites === 0) {
+      apply();
+      return;
+    }
+    this.queuedWrites += 1;
+    this.writes = this.writes
+      .then(() => after)
+      .then(() => {
+        if (this.running) apply();
+      })
+      .finally(() => {
+        this.queuedWrites -= 1;
+      });
+  }
+
+  /** Subscribes to the room's channel (its first local member joined). */
+  roomActive(room: string): void {
+    this.running?.rooms.activate(room);
+  }
+
+  /** Unsubscribes from the room's channel after the linger time (its last local member left). */
+  roomInactive(room: string): void {
+    this.running?.rooms.deactivate(room);
+  }
+
+  /** Broadcasts published and decoded by this instance, per channel kind. */
+  channelCounters(): AdapterChannelCounters {
+    return this.counters.snapshot(this.running?.rooms.size ?? 0);
   }
 
   async findConnection(id: string): Promise<ConnectionDescriptor | undefined> {

@@ -36,5 +36,10 @@ export function resolveRedisOptions(
     registryTtlMs,
     connectTimeoutMs: positiveInteger('connectTimeoutMs', options.connectTimeoutMs ?? 5000),
     degradedStart: options.degradedStart ?? false,
+    roomChannelLingerMs: positiveInteger(
+      'roomChannelLingerMs',
+      options.roomChannelLingerMs ?? 2000,
+    ),
+    shardedPubSub: options.shardedPubSub,
   };
 }

@@ -66,13 +66,13 @@ test('an instance killed without warning: its registry entries expire and its ro
     assert.deepEqual(await survivor.manager.presence('crash-room'), []);
     await waitFor(async () => {
       const [hash, indexed, listed] = await Promise.all([
-        redis.exists(`${prefix}instance:${instanceId}:connections`),
+        redis.exists(`${prefix}instance:{${instanceId}}:connections`),
         redis.hexists(`${prefix}connection-index`, id),
         redis.zscore(`${prefix}instances`, instanceId),
       ]);
       return hash === 0 && indexed === 0 && listed === null;
     }, 'the sweeper to delete the dead instance entries');
-    assert.equal(await redis.exists(`${prefix}room:crash-room`), 0);
+    assert.equal(await redis.exists(`${prefix}room:{crash-room}`), 0);
     await waitFor(
       () => events.some((e) => e.type === 'leave' && e.member.connectionId === id),
       'a leave notification for the dead member',
