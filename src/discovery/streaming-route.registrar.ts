@@ -14,7 +14,10 @@ import { RoutePipelineFactory } from '../handshake/route-pipeline.service.js';
 import type { StreamingProtocol } from '../interfaces/connection.interface.js';
 import type { StreamingRouteOptions } from '../interfaces/route-options.interface.js';
 import { joinPaths } from '../routing/route-paths.js';
+import { InvalidRouteError } from '../errors/invalid-route.error.js';
+import { RestRouteIndex } from '../routing/rest-route-index.js';
 import { RouteTable } from '../routing/route-table.service.js';
+import { RestRoutesExplorer } from './rest-routes.explorer.js';
 import { applyGlobalPrefix } from './global-prefix.js';
 import { StreamingRoutesExplorer } from './streaming-routes.explorer.js';
 
@@ -45,9 +48,14 @@ export class StreamingRouteRegistrar implements OnModuleInit {
     @Inject(RouteTable) private readonly routes: RouteTable,
     @Inject(ModuleRef) private readonly moduleRef: ModuleRef,
     @Inject(ApplicationConfig) private readonly appConfig: ApplicationConfig,
+    @Inject(RestRoutesExplorer) private readonly restExplorer: RestRoutesExplorer,
+    @Inject(RestRouteIndex) private readonly restRoutes: RestRouteIndex,
   ) {}
 
   onModuleInit(): void {
+    for (const rest of this.restExplorer.explore()) {
+      this.restRoutes.add({ ...rest, path: applyGlobalPrefix(this.appConfig, rest.path) });
+    }
     for (const found of this.explorer.explore()) {
       const { protocol, options } = found.metadata;
       const source = `${found.instance.constructor.name}.${found.methodName}`;
@@ -92,6 +100,12 @@ export class StreamingRouteRegistrar implements OnModuleInit {
   ): void {
     validateRouteOptions(source, options);
     const route = compile();
+    const rest = route.protocol === 'sse' ? this.restRoutes.samePath(route.path) : undefined;
+    if (rest) {
+      throw new InvalidRouteError(
+        `SSE route GET ${route.path} (${route.source}) conflicts with REST route GET ${rest.path} (${rest.source}): both answer the same method and path`,
+      );
+    }
     this.routes.add(route);
     this.routeLog.log(`Mapped {${route.path}, ${ROUTE_LOG_METHODS[route.protocol]}} route`);
   }
