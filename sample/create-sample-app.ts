@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { LoggerService, LogLevel } from '@nestjs/common';
+import { ValidationPipe, type LoggerService, type LogLevel } from '@nestjs/common';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SampleAppModule } from './app.module.js';
@@ -43,6 +43,8 @@ export async function createSampleApp(options: SampleAppOptions = {}): Promise<S
     { logger: options.logger ?? ['warn', 'error'] },
   );
   app.disable('x-powered-by');
+  // Validates DTO-typed parameters everywhere, gateway messages (`chat.send`) included.
+  app.useGlobalPipes(new ValidationPipe());
   app.useStaticAssets(publicDirectory(), { index: 'index.html', maxAge: 0 });
   return { app, config };
 }

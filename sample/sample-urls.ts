@@ -16,6 +16,8 @@ export function describeEndpoints(
     `  Login                 POST ${http}/auth/token {"userId":"alice"}`,
     `  WebSocket echo        ${ws}/ws/echo`,
     `  WebSocket chat        ${ws}/ws/chat/:room?access_token=<token>`,
+    `  Chat gateway          ${ws}/ws/rooms/:room?access_token=<token>`,
+    `  AsyncAPI              ${http}/asyncapi.json`,
     `  SSE ticks             ${http}/events`,
     `  SSE dashboard         ${http}/dashboard`,
     `  SSE notifications     ${http}/notifications?access_token=<token>`,

@@ -9,9 +9,54 @@ export { STREAMING_CONTEXT_TYPE, STREAMING_ROUTE_METADATA } from './streaming.co
 export { WebSocketRoute } from './decorators/web-socket-route.decorator.js';
 export { SseRoute } from './decorators/sse-route.decorator.js';
 export { WebTransportRoute } from './decorators/web-transport-route.decorator.js';
+export { StreamingGateway } from './decorators/streaming-gateway.decorator.js';
+export { OnMessage } from './decorators/on-message.decorator.js';
+export { OnConnect, OnDisconnect } from './decorators/on-connection.decorator.js';
+export { Conn, MessageBody, Param } from './decorators/gateway-params.decorator.js';
+export type { GatewayProtocol, StreamingGatewayOptions } from './decorators/gateway-metadata.js';
+export { StreamingAsyncApi, type ProviderLookup } from './gateway/streaming-async-api.js';
+export type { AsyncApiDocument, AsyncApiInfo } from './gateway/async-api-document.js';
+export type {
+  EmitWithAckOptions,
+  GatewayConnection,
+} from './interfaces/gateway-connection.interface.js';
+export type {
+  EnvelopeChannel,
+  ReservedEventsHandler,
+  RoomEventStamper,
+} from './interfaces/gateway-protocol.interface.js';
+export {
+  STREAMING_RESERVED_EVENTS_HANDLER,
+  STREAMING_ROOM_EVENT_STAMPER,
+} from './streaming.constants.js';
+export {
+  JSON_SUBPROTOCOL,
+  MSGPACK_SUBPROTOCOL,
+  MessageErrorCode,
+  RESERVED_EVENTS,
+  type Envelope,
+  type ErrorEventEnvelope,
+  type ErrorReplyEnvelope,
+  type EventEnvelope,
+  type MessageError,
+  type MessageErrorCodeValue,
+  type MessageId,
+  type ReplyEnvelope,
+} from './wire/envelope.js';
+export type {
+  EventData,
+  EventMap,
+  EventReply,
+  RequestEvents,
+  WithReply,
+} from './wire/event-map.js';
 
 export { StreamingManager } from './manager/streaming-manager.service.js';
-export type { BroadcastResult, BroadcastTarget } from './manager/streaming-manager.service.js';
+export type {
+  BroadcastResult,
+  BroadcastTarget,
+  EmitResult,
+} from './manager/streaming-manager.service.js';
 export {
   allOf,
   anyOf,
@@ -46,6 +91,8 @@ export {
   type StreamingErrorCodeValue,
 } from './errors/streaming.error.js';
 export { ConnectionClosedError } from './errors/connection-closed.error.js';
+export { AckTimeoutError } from './errors/ack-timeout.error.js';
+export { AckRejectedError, type AckRejection } from './errors/ack-rejected.error.js';
 export { ConnectionNotFoundError } from './errors/connection-not-found.error.js';
 export { InvalidRouteError } from './errors/invalid-route.error.js';
 export { InvalidConfigError } from './errors/invalid-config.error.js';
@@ -121,3 +168,8 @@ export type {
   PresenceMember,
   StreamingAdapter,
 } from './interfaces/streaming-adapter.interface.js';
+export type { RoomsConfig } from './interfaces/streaming-config.interface.js';
+export type { RoomHistoryLimits } from './interfaces/streaming-adapter.interface.js';
+export { RoomHistoryPolicy } from './recovery/room-history-policy.service.js';
+export type { RecoverReply } from './recovery/reserved-events.handler.js';
+export type { RecoveredData, RecoveryFailureReason } from './wire/recovery-outcome.js';

@@ -10,7 +10,7 @@ import type { Server } from 'node:http';
 import { ClusterHost } from './cluster/cluster-host.service.js';
 import type { ResolvedStreamingConfig } from './interfaces/streaming-config.interface.js';
 import { STREAMING_RESOLVED_CONFIG, STREAMING_TRANSPORTS } from './streaming.constants.js';
-import { HeadersTimeout } from './transports/http/headers-timeout.js';
+import { applyRequestTimeouts } from './transports/http/request-timeouts.js';
 import type { StreamingTransport } from './transports/streaming-transport.interface.js';
 
 /**
@@ -23,7 +23,6 @@ import type { StreamingTransport } from './transports/streaming-transport.interf
 @Injectable()
 export class StreamingLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('ForgeStreaming');
-  private headersTimeout: HeadersTimeout | undefined;
   private started = false;
   private joined = false;
 
@@ -41,11 +40,14 @@ export class StreamingLifecycle implements OnApplicationBootstrap, BeforeApplica
     const httpServer = httpAdapter?.getHttpServer() as Server | undefined;
     const context = { httpServer, httpAdapterType: httpAdapter?.getType() };
     for (const transport of this.transports) await transport.start(context);
-    // After the transports: a transport may take over the server's listeners (SSE does), and
-    // the timeout's listeners must stay first.
     if (httpServer) {
-      this.headersTimeout = new HeadersTimeout(httpServer, this.config.headersTimeout);
-      this.headersTimeout.start();
+      const { headersTimeout, requestTimeout } = this.config;
+      if (!applyRequestTimeouts(httpServer, { headersTimeout, requestTimeout })) {
+        this.logger.warn(
+          'The HTTP server was listening before the module started: headersTimeout and ' +
+            'requestTimeout are checked every 30 s only',
+        );
+      }
     }
     this.started = true;
   }
@@ -56,7 +58,6 @@ export class StreamingLifecycle implements OnApplicationBootstrap, BeforeApplica
       const deadline = Date.now() + this.config.shutdownTimeout;
       await this.settleAll('drain', (transport) => transport.drain(deadline));
       await this.settleAll('stop', (transport) => transport.stop());
-      this.headersTimeout?.stop();
     }
     if (!this.joined) return;
     this.joined = false;

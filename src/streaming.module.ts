@@ -10,6 +10,10 @@ import { resolveStreamingConfig } from './config/resolve-config.js';
 import { StreamingMetadataAccessor } from './discovery/streaming-metadata.accessor.js';
 import { StreamingRouteRegistrar } from './discovery/streaming-route.registrar.js';
 import { StreamingRoutesExplorer } from './discovery/streaming-routes.explorer.js';
+import { GatewayEmitter } from './gateway/gateway-emitter.service.js';
+import { GatewayExplorer } from './gateway/gateway.explorer.js';
+import { GatewayRegistrar } from './gateway/gateway.registrar.js';
+import { MessageHandlerCompiler } from './gateway/message-handler.compiler.js';
 import { StreamingJwtGuard } from './guards/streaming-jwt.guard.js';
 import { StreamingRateLimitGuard } from './guards/streaming-rate-limit.guard.js';
 import { AdmissionControl } from './handshake/admission-control.service.js';
@@ -23,6 +27,8 @@ import type {
   StreamingConfig,
 } from './interfaces/streaming-config.interface.js';
 import { StreamingManager } from './manager/streaming-manager.service.js';
+import { RECOVERY_PROVIDERS } from './recovery/recovery.providers.js';
+import { RoomHistoryPolicy } from './recovery/room-history-policy.service.js';
 import { ConnectionRegistry } from './registry/connection-registry.service.js';
 import { RouteTable } from './routing/route-table.service.js';
 import { StreamingStatsCollector } from './stats/streaming-stats-collector.service.js';
@@ -30,7 +36,9 @@ import { StreamingLifecycle } from './streaming-lifecycle.service.js';
 import {
   STREAMING_ADAPTER,
   STREAMING_INSTANCE_ID,
+  STREAMING_RESERVED_EVENTS_HANDLER,
   STREAMING_RESOLVED_CONFIG,
+  STREAMING_ROOM_EVENT_STAMPER,
   STREAMING_TRANSPORTS,
 } from './streaming.constants.js';
 import {
@@ -76,6 +84,13 @@ const providers: Provider[] = [
   Broadcaster,
   StreamingPresence,
   ClusterHost,
+  // event gateways
+  GatewayExplorer,
+  MessageHandlerCompiler,
+  GatewayRegistrar,
+  GatewayEmitter,
+  // room history and recovery
+  ...RECOVERY_PROVIDERS,
   // the façade
   StreamingManager,
   // transports
@@ -110,6 +125,9 @@ const providers: Provider[] = [
     StreamingLoggingInterceptor,
     WebTransportServerInfo,
     STREAMING_RESOLVED_CONFIG,
+    RoomHistoryPolicy,
+    STREAMING_ROOM_EVENT_STAMPER,
+    STREAMING_RESERVED_EVENTS_HANDLER,
   ],
 })
 export class ForgeStreamingModule extends ConfigurableStreamingModule {

@@ -20,3 +20,17 @@ export type {
   WebTransportLike,
   WebTransportStreamPair,
 } from './web-transport-like.js';
+export {
+  createStreamingClient,
+  StreamingClient,
+  StreamingRequestError,
+  type RequestOptions,
+  type StreamingClientEvents,
+  type StreamingClientOptions,
+  type StreamingClientState,
+} from './streaming-client.js';
+export { Backoff, resolveReconnect, type ReconnectOptions } from './backoff.js';
+export { systemClock, type ClientClock } from './client-clock.js';
+export { OfflineQueue } from './offline-queue.js';
+export type { WebSocketConstructor, WebSocketLike } from './web-socket-like.js';
+export type { RecoveredData, RecoveryFailureReason } from '../wire/recovery-outcome.js';

@@ -47,3 +47,6 @@ export const DEFAULT_SHUTDOWN_TIMEOUT = 5_000;
 
 /** Default time allowed for complete request headers, in milliseconds. */
 export const DEFAULT_HEADERS_TIMEOUT = 10_000;
+
+/** Default time allowed for a whole request (headers and body), in milliseconds. */
+export const DEFAULT_REQUEST_TIMEOUT = 30_000;

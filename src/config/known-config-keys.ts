@@ -1,5 +1,6 @@
 import { InvalidConfigError } from '../errors/invalid-config.error.js';
 import type {
+  RoomsConfig,
   SseConfig,
   StreamingConfig,
   StreamingJwtOptions,
@@ -52,6 +53,10 @@ const jwt: EveryKey<StreamingJwtOptions> = {
   audience: true,
   clockToleranceSec: true,
 };
+const rooms: EveryKey<RoomsConfig> = {
+  history: true,
+  recoverJoinTimeout: true,
+};
 const config: EveryKey<StreamingConfig> = {
   websocket: true,
   sse: true,
@@ -61,7 +66,9 @@ const config: EveryKey<StreamingConfig> = {
   middleware: true,
   shutdownTimeout: true,
   headersTimeout: true,
+  requestTimeout: true,
   jwt: true,
+  rooms: true,
 };
 
 /** Keys accepted at each level of `StreamingConfig`, kept complete by the compiler; anything else is a typo. */
@@ -71,6 +78,7 @@ export const KNOWN_CONFIG_KEYS = {
   sse: Object.keys(sse),
   webTransport: Object.keys(webTransport),
   jwt: Object.keys(jwt),
+  rooms: Object.keys(rooms),
 } as const satisfies Record<string, readonly string[]>;
 
 function distance(a: string, b: string): number {

@@ -10,6 +10,7 @@ import {
 import type { AnyRouteOptions } from '../interfaces/route-options.interface.js';
 import {
   DEFAULT_HEADERS_TIMEOUT,
+  DEFAULT_REQUEST_TIMEOUT,
   DEFAULT_SHUTDOWN_TIMEOUT,
   DEFAULT_SSE_CONFIG,
   DEFAULT_WEBSOCKET_CONFIG,
@@ -72,6 +73,7 @@ export function resolveStreamingConfig(config: StreamingConfig = {}): ResolvedSt
   assertKnownKeys('sse', config.sse);
   assertKnownKeys('webTransport', config.webTransport);
   assertKnownKeys('jwt', config.jwt);
+  assertKnownKeys('rooms', config.rooms);
   const resolved: ResolvedStreamingConfig = {
     websocket: { ...DEFAULT_WEBSOCKET_CONFIG, ...stripUndefined(config.websocket) },
     sse: { ...DEFAULT_SSE_CONFIG, ...stripUndefined(config.sse) },
@@ -81,7 +83,9 @@ export function resolveStreamingConfig(config: StreamingConfig = {}): ResolvedSt
     middleware: config.middleware ?? [],
     shutdownTimeout: config.shutdownTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT,
     headersTimeout: config.headersTimeout ?? DEFAULT_HEADERS_TIMEOUT,
+    requestTimeout: config.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT,
     jwt: config.jwt,
+    rooms: config.rooms,
   };
   const ws = resolved.websocket;
   assertBoolean('websocket.enabled', ws.enabled);
@@ -139,6 +143,7 @@ export function resolveStreamingConfig(config: StreamingConfig = {}): ResolvedSt
   }
   assertCount('shutdownTimeout', resolved.shutdownTimeout);
   assertCount('headersTimeout', resolved.headersTimeout, true);
+  assertCount('requestTimeout', resolved.requestTimeout);
   if (resolved.adapter !== undefined && typeof resolved.adapter.publish !== 'function') {
     throw new InvalidConfigError('adapter', 'must implement StreamingAdapter');
   }

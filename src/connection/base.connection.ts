@@ -121,6 +121,7 @@ export abstract class BaseConnection implements StreamingConnection {
   private queueInstance: OutboundQueue | undefined;
   private readonly batcher: MessageBatcher | undefined;
   private drainWaiters: (() => void)[] | undefined;
+  private deliveryGate: ((message: OutboundMessage) => boolean) | undefined;
   protected readonly stats: StreamingStatsCollector;
   protected readonly bufferLimit: number;
   protected readonly slowConsumer: SlowConsumerPolicy;
@@ -298,11 +299,21 @@ export abstract class BaseConnection implements StreamingConnection {
   }
 
   /**
+   * Installs (or, with undefined, removes) a gate every delivery passes first: when it returns
+   * true it has kept the message (to send it later itself) and the delivery counts as accepted.
+   * Event gateways use it to hold a room's live events while missed ones are replayed.
+   */
+  setDeliveryGate(gate: ((message: OutboundMessage) => boolean) | undefined): void {
+    this.deliveryGate = gate;
+  }
+
+  /**
    * Delivers an encoded message, applying batching and the slow-consumer policy.
    * Returns false when the message was dropped or the connection is closed.
    */
   deliver(message: OutboundMessage, context?: DeliveryContext): boolean {
     if (this.isClosed) return false;
+    if (this.deliveryGate !== undefined && this.deliveryGate(message)) return true;
     const chunk = this.encode(message, context);
     if (chunk === undefined) return false;
     if (this.batcher) {

@@ -1,4 +1,4 @@
-import { ON_CONNECT_METADATA, ON_DISCONNECT_METADATA } from '../gateway/gateway-metadata.js';
+import { ON_CONNECT_METADATA, ON_DISCONNECT_METADATA } from './gateway-metadata.js';
 
 /** Runs the decorated method when a gateway connection opens. Writes metadata only. */
 export function OnConnect(): MethodDecorator {

@@ -1,4 +1,4 @@
-import { ON_MESSAGE_METADATA } from '../gateway/gateway-metadata.js';
+import { ON_MESSAGE_METADATA } from './gateway-metadata.js';
 
 /** Routes incoming events named `event` to the decorated method. Writes metadata only. */
 export function OnMessage(event: string): MethodDecorator {

@@ -5,7 +5,7 @@ import {
   type NestInterceptor,
   type OnModuleInit,
 } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { ApplicationConfig, ModuleRef } from '@nestjs/core';
 import { validateRouteOptions } from '../config/resolve-config.js';
 import type { StreamingHandler } from '../handshake/connection-runner.service.js';
 import type { RouteDefinition } from '../handshake/route-definition.js';
@@ -14,6 +14,7 @@ import type { StreamingProtocol } from '../interfaces/connection.interface.js';
 import type { StreamingRouteOptions } from '../interfaces/route-options.interface.js';
 import { joinPaths } from '../routing/route-paths.js';
 import { RouteTable } from '../routing/route-table.service.js';
+import { applyGlobalPrefix } from './global-prefix.js';
 import { StreamingRoutesExplorer } from './streaming-routes.explorer.js';
 
 type Type<T> = abstract new (...args: never[]) => T;
@@ -22,7 +23,8 @@ type Enhancer<T> = T | Type<T>;
 /**
  * Turns routes into served routes: the decorated methods discovery finds when the module
  * initializes, and the handlers registered at run time through `StreamingManager`. Both go the
- * same way: options validated, pipeline compiled, route added to the table.
+ * same way: options validated, pipeline compiled, route added to the table. Both are served
+ * under the application's global prefix (`app.setGlobalPrefix`, its `exclude` respected).
  */
 @Injectable()
 export class StreamingRouteRegistrar implements OnModuleInit {
@@ -31,6 +33,7 @@ export class StreamingRouteRegistrar implements OnModuleInit {
     @Inject(RoutePipelineFactory) private readonly pipelines: RoutePipelineFactory,
     @Inject(RouteTable) private readonly routes: RouteTable,
     @Inject(ModuleRef) private readonly moduleRef: ModuleRef,
+    @Inject(ApplicationConfig) private readonly appConfig: ApplicationConfig,
   ) {}
 
   onModuleInit(): void {
@@ -40,7 +43,7 @@ export class StreamingRouteRegistrar implements OnModuleInit {
       this.add(source, options, () =>
         this.pipelines.forMethod(found.instance, found.methodName, found.moduleKey, {
           protocol,
-          path: found.path,
+          path: applyGlobalPrefix(this.appConfig, found.path),
           options,
           source,
         }),
@@ -55,7 +58,7 @@ export class StreamingRouteRegistrar implements OnModuleInit {
     handler: StreamingHandler,
     options: StreamingRouteOptions,
   ): void {
-    const path = joinPaths(rawPath);
+    const path = applyGlobalPrefix(this.appConfig, joinPaths(rawPath));
     const source = `StreamingManager.${protocol}(${path})`;
     this.add(source, options, () =>
       this.pipelines.forHandler(

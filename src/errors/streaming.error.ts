@@ -27,6 +27,10 @@ export const StreamingErrorCode = {
   SseHeadersSent: 'SSE_HEADERS_SENT',
   /** The WebTransport server is not running or did not start ({@link WebTransportUnavailableError}). */
   WebTransportUnavailable: 'WEB_TRANSPORT_UNAVAILABLE',
+  /** A client did not answer `emitWithAck` in time ({@link AckTimeoutError}). */
+  AckTimeout: 'ACK_TIMEOUT',
+  /** A client answered `emitWithAck` with an error reply ({@link AckRejectedError}). */
+  AckRejected: 'ACK_REJECTED',
   /** Redis did not answer in time (`RedisUnavailableError` of `nestjs-forge-streaming/redis`). */
   RedisUnavailable: 'REDIS_UNAVAILABLE',
 } as const;

@@ -96,6 +96,11 @@ class IncomingHandshakeRequest implements HandshakeRequest {
     return pathOfTarget(this.url);
   }
 
+  /** Express's name for the target (what `httpAdapter.getRequestUrl()` reads). */
+  get originalUrl(): string {
+    return this.url;
+  }
+
   get query(): Readonly<Record<string, string>> {
     return queryOfTarget(this.url);
   }

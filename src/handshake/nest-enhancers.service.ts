@@ -5,6 +5,7 @@ import {
   type NestInterceptor,
   type PipeTransform,
 } from '@nestjs/common';
+import { GUARDS_METADATA, INTERCEPTORS_METADATA } from '@nestjs/common/constants.js';
 import { ApplicationConfig, ModulesContainer, type NestContainer } from '@nestjs/core';
 import { ExternalExceptionFilterContext } from '@nestjs/core/exceptions/external-exception-filter-context.js';
 import type { ExternalExceptionsHandler } from '@nestjs/core/exceptions/external-exceptions-handler.js';
@@ -14,6 +15,10 @@ import { InterceptorsConsumer } from '@nestjs/core/interceptors/interceptors-con
 import { InterceptorsContextCreator } from '@nestjs/core/interceptors/interceptors-context-creator.js';
 import { PipesConsumer } from '@nestjs/core/pipes/pipes-consumer.js';
 import { PipesContextCreator } from '@nestjs/core/pipes/pipes-context-creator.js';
+
+/** A host and a method without enhancer metadata (to set a context creator's module only). */
+const NO_HOST = {};
+const NO_METHOD: EnhancedCallback = () => undefined;
 
 /** A handler as Nest's context creators take it (enhancer metadata is read from it). */
 export type EnhancedCallback = (...args: unknown[]) => unknown;
@@ -62,6 +67,25 @@ export class NestEnhancers {
     moduleKey: string,
   ): NestInterceptor[] {
     return this.interceptors.create(instance, callback, moduleKey);
+  }
+
+  /**
+   * Guards declared on the method alone (no class or global ones: those ran at the handshake);
+   * classes are resolved in the module `moduleKey`. Used per message by event gateways.
+   */
+  methodGuards(method: EnhancedCallback, moduleKey: string): CanActivate[] {
+    this.guards.create(NO_HOST, NO_METHOD, moduleKey);
+    return this.guards.createConcreteContext(
+      (Reflect.getMetadata(GUARDS_METADATA, method) as unknown[] | undefined) ?? [],
+    );
+  }
+
+  /** Interceptors declared on the method alone (see {@link methodGuards}). */
+  methodInterceptors(method: EnhancedCallback, moduleKey: string): NestInterceptor[] {
+    this.interceptors.create(NO_HOST, NO_METHOD, moduleKey);
+    return this.interceptors.createConcreteContext(
+      (Reflect.getMetadata(INTERCEPTORS_METADATA, method) as unknown[] | undefined) ?? [],
+    );
   }
 
   /** Pipes of the host and handler (`@UsePipes`), global ones first. */

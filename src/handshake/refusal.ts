@@ -6,11 +6,62 @@ import { HandshakeTimeoutError } from '../errors/handshake-timeout.error.js';
 import { StreamingException } from '../errors/streaming.exception.js';
 import type { RejectionReason } from '../interfaces/streaming-stats.interface.js';
 
+/** The JSON body of a refusal: Nest's `{ statusCode, message, error }`, or what a filter sent. */
+export interface RefusalBody {
+  readonly statusCode?: number;
+  readonly message?: unknown;
+  readonly error?: unknown;
+  readonly [field: string]: unknown;
+}
+
 /** An HTTP refusal of a connection attempt. */
 export interface HandshakeRefusal {
   readonly status: number;
-  readonly body: { statusCode: number; message: string; error: string };
+  readonly body: RefusalBody;
+  /** A text body instead of the JSON one (a filter sent a string). */
+  readonly text?: string;
   readonly reason: RejectionReason;
+  /** Headers to send with it (set by guards or filters, e.g. rate-limit headers). */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** The bytes of a refusal's body and their content type. */
+export function refusalPayload(answer: HandshakeRefusal): { contentType: string; payload: string } {
+  if (answer.text !== undefined) {
+    return { contentType: 'text/plain; charset=utf-8', payload: answer.text };
+  }
+  return { contentType: 'application/json; charset=utf-8', payload: JSON.stringify(answer.body) };
+}
+
+/** The refusal with extra headers (the refusal's own win over `headers`). */
+export function withHeaders(
+  answer: HandshakeRefusal,
+  headers: Readonly<Record<string, string>>,
+): HandshakeRefusal {
+  if (Object.keys(headers).length === 0) return answer;
+  return { ...answer, headers: { ...headers, ...answer.headers } };
+}
+
+/**
+ * The refusal an exception filter wrote through the handshake's response (`status` and a body),
+ * or undefined when it wrote none. A filter that sent a body without a status answers 500.
+ */
+export function refusalFromWritten(written: {
+  status: number | undefined;
+  body: unknown;
+}): HandshakeRefusal {
+  const status = written.status !== undefined && written.status >= 400 ? written.status : 500;
+  const { body } = written;
+  if (typeof body === 'string') {
+    return { status, body: {}, text: body, reason: reasonForStatus(status) };
+  }
+  const json =
+    typeof body === 'object' && body !== null && !Array.isArray(body)
+      ? (body as RefusalBody)
+      : body === undefined
+        ? { statusCode: status, message: statusText(status), error: statusText(status) }
+        : { statusCode: status, message: body };
+  return { status, body: json, reason: reasonForStatus(status) };
 }
 
 const STATUS_TEXT: Record<number, string> = {

@@ -15,13 +15,6 @@ function fail(handshake: PipelineHandshake, error: unknown): never {
   throw error;
 }
 
-/** Copies every Reflect metadata entry of a method onto another function. */
-function copyMetadata(from: object, to: object): void {
-  for (const key of Reflect.getMetadataKeys(from)) {
-    Reflect.defineMetadata(key, Reflect.getMetadata(key, from), to);
-  }
-}
-
 /** The host object of a programmatic route (what `context.getClass()` returns for it). */
 export class ProgrammaticStreamingRoute {
   constructor(readonly handle: StreamingHandler) {}
@@ -59,6 +52,19 @@ export class RoutePipelineFactory {
     return this.build(instance, moduleKey, method, (conn) => method.call(instance, conn), shape);
   }
 
+  /**
+   * A route served by `handler` for a class host (an event gateway): the global and class-level
+   * guards, interceptors and filters of `instance` run at the handshake, none of a method's.
+   */
+  forHost(
+    instance: object,
+    moduleKey: string,
+    handler: StreamingHandler,
+    shape: RouteShape,
+  ): RouteDefinition {
+    return this.build(instance, moduleKey, function gatewayRoute() {}, handler, shape);
+  }
+
   /** A route for a handler registered at run time through `StreamingManager`. */
   forHandler(
     handler: StreamingHandler,
@@ -66,16 +72,27 @@ export class RoutePipelineFactory {
     shape: RouteShape,
   ): RouteDefinition {
     const host = new ProgrammaticStreamingRoute(handler);
+    // What `context.getHandler()` returns for it: a function of its own (the enhancers' metadata
+    // lives on it), named after the handler, else after the route, so per-handler keys
+    // (throttler buckets) differ between routes.
     const metadataSource = function programmaticRoute() {};
+    Object.defineProperty(metadataSource, 'name', {
+      value: handler.name || `${shape.protocol} ${shape.path}`,
+    });
     Reflect.defineMetadata(GUARDS_METADATA, enhancers.guards, metadataSource);
     Reflect.defineMetadata(INTERCEPTORS_METADATA, enhancers.interceptors, metadataSource);
     return this.build(host, '', metadataSource, handler, shape);
   }
 
+  /**
+   * `contextHandler` is what guards, interceptors and filters see as `context.getHandler()`:
+   * the decorated method itself (its metadata, its name), or the programmatic route's own
+   * function. `handler` is what runs.
+   */
   private build(
     instance: object,
     moduleKey: string,
-    metadataSource: object,
+    contextHandler: StreamingHandler | (() => void),
     handler: StreamingHandler,
     shape: RouteShape,
   ): RouteDefinition {
@@ -100,8 +117,12 @@ export class RoutePipelineFactory {
             .catch((error: unknown) => fail(handshake, error)),
         );
     };
-    copyMetadata(metadataSource, callback);
-    const compiled = this.compile(instance, moduleKey, callback as EnhancedCallback);
+    const compiled = this.compile(
+      instance,
+      moduleKey,
+      callback,
+      contextHandler as EnhancedCallback,
+    );
     untilClosed = compiled.intercepted;
     route.invoke = compiled.invoke;
     return route;
@@ -111,15 +132,17 @@ export class RoutePipelineFactory {
   private compile(
     instance: object,
     moduleKey: string,
-    callback: EnhancedCallback,
+    callback: (request: HandshakeRequest, handshake: PipelineHandshake) => Promise<void>,
+    handler: EnhancedCallback,
   ): { invoke: RouteInvoker; intercepted: boolean } {
     const { guardsConsumer, interceptorsConsumer } = this.enhancers;
-    const guards = this.enhancers.guardsFor(instance, callback, moduleKey);
-    const interceptors = this.enhancers.interceptorsFor(instance, callback, moduleKey);
-    const filters = this.enhancers.filtersFor(instance, callback, moduleKey);
+    const guards = this.enhancers.guardsFor(instance, handler, moduleKey);
+    const interceptors = this.enhancers.interceptorsFor(instance, handler, moduleKey);
+    const filters = this.enhancers.filtersFor(instance, handler, moduleKey);
+    const classRef = instance.constructor as new (...args: never[]) => unknown;
     const intercepted = interceptors.length > 0;
     const invoke: RouteInvoker = async (request, handshake) => {
-      const args: unknown[] = [request, handshake];
+      const args: [HandshakeRequest, PipelineHandshake] = [request, handshake];
       try {
         if (
           guards.length > 0 &&
@@ -127,7 +150,7 @@ export class RoutePipelineFactory {
             guards,
             args,
             instance,
-            callback,
+            handler,
             STREAMING_CONTEXT_TYPE,
           ))
         ) {
@@ -138,7 +161,7 @@ export class RoutePipelineFactory {
           interceptors,
           args,
           instance,
-          callback,
+          handler,
           async () => callback(...args),
           STREAMING_CONTEXT_TYPE,
         );
@@ -146,7 +169,7 @@ export class RoutePipelineFactory {
           ? await lastValueFrom(result, { defaultValue: undefined })
           : result;
       } catch (error) {
-        const host = new ExecutionContextHost(args);
+        const host = new ExecutionContextHost(args, classRef, handler);
         host.setType(STREAMING_CONTEXT_TYPE);
         return filters.next(error as Error, host);
       }

@@ -7,11 +7,14 @@ import type { StreamingStatsCollector } from '../stats/streaming-stats-collector
 import type { AdmissionControl } from './admission-control.service.js';
 import type { HandshakeAttempt } from './handshake-attempt.interface.js';
 import { isOriginAllowed } from './origin-check.js';
+import { HandshakeResponse } from './handshake-response.js';
 import {
   closeFromError,
   isExpectedError,
   refusal,
   refusalFromError,
+  refusalFromWritten,
+  withHeaders,
   type HandshakeRefusal,
 } from './refusal.js';
 import type { PipelineHandshake, RouteDefinition } from './route-definition.js';
@@ -37,10 +40,15 @@ const PROTOCOL_NAMES: Record<StreamingProtocol, string> = {
  * handler). The settlement is an HTTP refusal when nothing was accepted, or the mapped close code
  * when an accepted connection failed. Once the connection is accepted the attempt (raw request,
  * socket, accept step) is dropped, so a long-lived connection does not keep it reachable.
+ *
+ * It is also what `host.switchToHttp().getResponse()` returns (see {@link HandshakeResponse}):
+ * headers a guard sets go out with a refusal, and the status and body an exception filter
+ * writes (Nest's documented catch-all filter) are the refusal.
  */
-export class StreamingHandshake<
-  C extends BaseConnection = BaseConnection,
-> implements PipelineHandshake {
+export class StreamingHandshake<C extends BaseConnection = BaseConnection>
+  extends HandshakeResponse
+  implements PipelineHandshake
+{
   /** The protocol of the attempt. */
   readonly protocol: StreamingProtocol;
   /** The matched route. */
@@ -64,6 +72,7 @@ export class StreamingHandshake<
     attempt: HandshakeAttempt<C>,
     private readonly services: HandshakeServices,
   ) {
+    super();
     this.protocol = attempt.protocol;
     this.route = attempt.match.route;
     this.attempt = attempt;
@@ -132,7 +141,7 @@ export class StreamingHandshake<
     if (this.answered) return;
     this.answered = true;
     this.services.stats.rejected(answer.reason);
-    responder?.refuse(answer);
+    responder?.refuse(withHeaders(answer, this.writtenHeaders()));
   }
 
   private timeOut(name: string): void {
@@ -147,7 +156,14 @@ export class StreamingHandshake<
     this.releaseSlot();
     const conn = this.connection;
     if (!conn) {
-      this.refuse(error === undefined ? refusal(403, 'Forbidden') : refusalFromError(error));
+      const written = this.writtenResponse();
+      this.refuse(
+        written
+          ? refusalFromWritten(written)
+          : error === undefined
+            ? refusal(403, 'Forbidden')
+            : refusalFromError(error),
+      );
       return;
     }
     const failure = error ?? this.failure;

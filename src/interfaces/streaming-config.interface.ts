@@ -1,4 +1,4 @@
-import type { StreamingAdapter } from './streaming-adapter.interface.js';
+import type { RoomHistoryLimits, StreamingAdapter } from './streaming-adapter.interface.js';
 import type { StreamingMiddleware } from './streaming-middleware.interface.js';
 
 /** What happens when a connection's outbound buffer passes its limit. */
@@ -128,10 +128,46 @@ export interface StreamingConfig {
   middleware?: StreamingMiddleware[];
   /** Longest graceful shutdown waits for connections to close, in milliseconds. Default 5 000. */
   shutdownTimeout?: number;
-  /** Time a client has to send complete request headers, in milliseconds. Default 10 000. */
+  /**
+   * Time a client has to send a request's complete headers, in milliseconds, for every request
+   * of a connection (keep-alive included); past it the client gets 408 and is cut off. Default
+   * 10 000.
+   */
   headersTimeout?: number;
+  /**
+   * Time a client has to send a whole request (headers and body), in milliseconds, for every
+   * request of a connection: the limit for slow bodies. Not less than `headersTimeout`; `0`
+   * turns it off. Streams are not affected (an SSE `GET` or an upgrade is complete at its
+   * headers). Default 30 000.
+   */
+  requestTimeout?: number;
   /** Settings of the built-in `StreamingJwtGuard`. */
   jwt?: StreamingJwtOptions;
+  /** Room history and recovery (see {@link RoomsConfig}). */
+  rooms?: RoomsConfig;
+}
+
+/**
+ * Rooms that keep history, so that a reconnecting client recovers the events it missed
+ * (`?recover=room@offset` or `$recover`).
+ *
+ * ```ts
+ * rooms: { history: { 'chat:*': { size: 500, ttlMs: 10 * 60_000 }, lobby: { size: 100, ttlMs: 0 } } }
+ * ```
+ */
+export interface RoomsConfig {
+  /**
+   * Room name or pattern → history bounds. In a pattern `*` matches any run of characters;
+   * an exact name wins over patterns, and a longer pattern over a shorter one. Default: no room
+   * keeps history.
+   */
+  history?: Readonly<Record<string, RoomHistoryLimits>>;
+  /**
+   * How long a recovery waits for the connection to be a member of the room it asks for (rooms
+   * are joined by the server, e.g. in an `@OnConnect` handler), in milliseconds; a connection
+   * that is not a member by then gets `forbidden`. Default 2 000.
+   */
+  recoverJoinTimeout?: number;
 }
 
 /** Configuration with every default filled in. */
@@ -144,7 +180,9 @@ export interface ResolvedStreamingConfig {
   middleware: StreamingMiddleware[];
   shutdownTimeout: number;
   headersTimeout: number;
+  requestTimeout: number;
   jwt: StreamingJwtOptions | undefined;
+  rooms: RoomsConfig | undefined;
 }
 
 /** How `StreamingJwtGuard` verifies tokens (with `jose`). */

@@ -5,6 +5,7 @@ import { ClusterHost } from '../cluster/cluster-host.service.js';
 import { StreamingPresence } from '../cluster/presence.service.js';
 import { OutboundMessage } from '../connection/outbound-message.js';
 import { StreamingRouteRegistrar } from '../discovery/streaming-route.registrar.js';
+import { GatewayEmitter, type EmitResult } from '../gateway/gateway-emitter.service.js';
 import { CloseCode } from '../errors/close-codes.js';
 import { ConnectionNotFoundError } from '../errors/connection-not-found.error.js';
 import type { StreamingHandler } from '../handshake/connection-runner.service.js';
@@ -34,11 +35,18 @@ import { ConnectionRegistry } from '../registry/connection-registry.service.js';
 import { STREAMING_ADAPTER } from '../streaming.constants.js';
 
 export type { BroadcastResult } from '../broadcast/broadcaster.service.js';
+export type { EmitResult } from '../gateway/gateway-emitter.service.js';
 
 /** A broadcast already narrowed to a room or a user; more filters can be added. */
 export interface BroadcastTarget {
   /** Sends `message` to the target (and any extra filters). */
   broadcast(message: unknown, ...filters: ConnectionFilter[]): Promise<BroadcastResult>;
+  /**
+   * Sends the gateway event `{event, data}` to the target's gateway connections (encoded once
+   * per codec) and the SSE event `event` to its SSE connections; in a room with history the
+   * event carries `room` and `offset`.
+   */
+  emit(event: string, data: unknown, ...filters: ConnectionFilter[]): Promise<EmitResult>;
 }
 
 /**
@@ -59,6 +67,7 @@ export class StreamingManager {
     @Inject(ClusterHost) private readonly cluster: ClusterHost,
     @Inject(StreamingPresence) private readonly presenceTracker: StreamingPresence,
     @Inject(STREAMING_ADAPTER) private readonly adapter: StreamingAdapter,
+    @Inject(GatewayEmitter) private readonly events: GatewayEmitter,
   ) {}
 
   /** This instance's id (unique across the cluster). */
@@ -121,17 +130,29 @@ export class StreamingManager {
     return this.broadcaster.broadcast(message, filters);
   }
 
-  /** Broadcasts narrowed to a room. */
+  /**
+   * Sends the gateway event `{event, data}` to every gateway connection matching all `filters`
+   * (on every instance; encoded once per codec in use) and the SSE event `event` to the matching
+   * SSE connections.
+   */
+  emit(event: string, data: unknown, ...filters: ConnectionFilter[]): Promise<EmitResult> {
+    return this.events.emit(event, data, filters);
+  }
+
+  /** Broadcasts and events narrowed to a room. */
   to(room: string): BroadcastTarget {
     return {
       broadcast: (message, ...filters) => this.broadcast(message, inRoom(room), ...filters),
+      emit: (event, data, ...filters) => this.events.emitToRoom(room, event, data, filters),
     };
   }
 
-  /** Broadcasts narrowed to one user's connections. */
+  /** Broadcasts and events narrowed to one user's connections. */
   toUser(userId: string): BroadcastTarget {
     return {
       broadcast: (message, ...filters) => this.broadcast(message, forUser(userId), ...filters),
+      emit: (event, data, ...filters) =>
+        this.events.emit(event, data, [forUser(userId), ...filters]),
     };
   }
 

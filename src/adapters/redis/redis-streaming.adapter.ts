@@ -12,7 +12,6 @@ import type {
   StreamingAdapterHost,
 } from '../../interfaces/streaming-adapter.interface.js';
 import type { ClusterStats } from '../../interfaces/streaming-stats.interface.js';
-import { InMemoryRoomHistoryStore } from '../in-memory/in-memory-room-history.store.js';
 import { loadIoredis } from './load-ioredis.js';
 import type {
   RedisStreamingAdapterOptions,
@@ -22,6 +21,7 @@ import { encodeBusMessage } from './redis-bus.codec.js';
 import { RedisClusterRegistry } from './redis-cluster-registry.js';
 import { RedisConnections, type RedisRole } from './redis-connections.js';
 import { RedisHistoryStore } from './redis-history.store.js';
+import { RedisRoomHistoryStore } from './redis-room-history.store.js';
 import { RedisKeys } from './redis-keys.js';
 import { RedisMessageBus } from './redis-message-bus.js';
 import { RedisRegistryReader } from './redis-registry-reader.js';
@@ -67,8 +67,8 @@ interface Running {
 export class RedisStreamingAdapter implements StreamingAdapter {
   readonly distributed = true;
   readonly history: RedisHistoryStore;
-  /** Room history (kept in this process until the Redis Streams store replaces it). */
-  readonly roomHistory: RoomHistoryStore = new InMemoryRoomHistoryStore();
+  /** Room history in Redis Streams ({@link RedisRoomHistoryStore}): recovery on any instance. */
+  readonly roomHistory: RoomHistoryStore;
   private readonly logger = new Logger('ForgeStreamingRedis');
   private readonly config: ResolvedRedisAdapterOptions;
   private readonly keys: RedisKeys;
@@ -89,6 +89,7 @@ export class RedisStreamingAdapter implements StreamingAdapter {
     this.config = resolveRedisOptions(options);
     this.keys = new RedisKeys(this.config.keyPrefix);
     this.history = new RedisHistoryStore(() => this.readyClient(), this.keys);
+    this.roomHistory = new RedisRoomHistoryStore(() => this.readyClient(), this.keys.prefix);
   }
 
   /** Connects to Redis, subscribes and registers this instance. */

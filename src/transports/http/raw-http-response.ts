@@ -1,5 +1,5 @@
 import type { Duplex } from 'node:stream';
-import { statusText, type HandshakeRefusal } from '../../handshake/refusal.js';
+import { refusalPayload, statusText, type HandshakeRefusal } from '../../handshake/refusal.js';
 
 /**
  * Answers a request on a raw socket (an upgrade that will not happen) with a complete HTTP
@@ -14,10 +14,11 @@ export function writeRawRefusal(
     socket.destroy();
     return;
   }
-  const body = JSON.stringify(refusal.body);
+  const { contentType, payload: body } = refusalPayload(refusal);
   const headers = {
+    ...refusal.headers,
     Connection: 'close',
-    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Type': contentType,
     'Content-Length': String(Buffer.byteLength(body)),
     ...extraHeaders,
   };

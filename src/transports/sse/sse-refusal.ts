@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { HandshakeRefusal } from '../../handshake/refusal.js';
+import { refusalPayload, type HandshakeRefusal } from '../../handshake/refusal.js';
 
 /**
  * Answers a refused SSE request with a Nest-style JSON body and the refusal's status (never
@@ -11,10 +11,11 @@ export function writeJsonRefusal(
   extraHeaders: Readonly<Record<string, string>> = {},
 ): void {
   if (res.headersSent || res.destroyed || res.writableEnded) return;
-  const body = JSON.stringify(refusal.body);
+  const { contentType, payload: body } = refusalPayload(refusal);
   res.writeHead(refusal.status, {
     ...extraHeaders,
-    'Content-Type': 'application/json; charset=utf-8',
+    ...refusal.headers,
+    'Content-Type': contentType,
     'Content-Length': String(Buffer.byteLength(body)),
     'Cache-Control': 'no-store',
   });

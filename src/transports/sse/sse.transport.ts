@@ -19,6 +19,7 @@ import { StreamingStatsCollector } from '../../stats/streaming-stats-collector.s
 import { STREAMING_ADAPTER, STREAMING_RESOLVED_CONFIG } from '../../streaming.constants.js';
 import { BaseTransport } from '../base.transport.js';
 import { ServerListenerTakeover } from '../http/server-listener-takeover.js';
+import { whenServerCloses } from '../http/when-server-closes.js';
 import type { TransportStartContext } from '../streaming-transport.interface.js';
 import { createSseBroadcastPreparer } from './sse-broadcast-preparer.js';
 import { writeJsonRefusal } from './sse-refusal.js';
@@ -62,6 +63,7 @@ export class SseTransport extends BaseTransport<SseConnectionImpl> {
   private readonly orders = new Map<string, SseRouteOrder>();
   private dispatcher: ServerListenerTakeover<[IncomingMessage, ServerResponse]> | undefined;
   private stopGapListener: (() => void) | undefined;
+  private httpServer: Server | undefined;
 
   constructor(
     @Inject(STREAMING_RESOLVED_CONFIG) config: ResolvedStreamingConfig,
@@ -96,6 +98,8 @@ export class SseTransport extends BaseTransport<SseConnectionImpl> {
 
   protected listen(context: TransportStartContext): Promise<boolean> {
     if (!context.httpServer) return Promise.resolve(false);
+    this.httpServer = context.httpServer as Server;
+    this.dispatcher?.uninstall();
     this.dispatcher = new ServerListenerTakeover<[IncomingMessage, ServerResponse]>(
       context.httpServer as Server,
       'request',
@@ -111,8 +115,9 @@ export class SseTransport extends BaseTransport<SseConnectionImpl> {
   protected release(): void {
     this.stopGapListener?.();
     this.stopGapListener = undefined;
-    this.dispatcher?.uninstall();
-    this.dispatcher = undefined;
+    // The dispatcher stays until the HTTP server has closed: late requests get 503.
+    const dispatcher = this.dispatcher;
+    if (dispatcher) whenServerCloses(this.httpServer, () => dispatcher.uninstall());
   }
 
   protected terminate(conn: SseConnectionImpl): void {

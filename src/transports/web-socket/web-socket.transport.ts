@@ -21,9 +21,9 @@ import { StreamingStatsCollector } from '../../stats/streaming-stats-collector.s
 import { STREAMING_RESOLVED_CONFIG } from '../../streaming.constants.js';
 import { selectSubprotocol } from '../../wire/subprotocols.js';
 import { BaseTransport } from '../base.transport.js';
-import { isInternalListener } from '../http/headers-timeout.js';
 import { writeRawRefusal } from '../http/raw-http-response.js';
 import { ServerListenerTakeover } from '../http/server-listener-takeover.js';
+import { whenServerCloses } from '../http/when-server-closes.js';
 import type { TransportStartContext } from '../streaming-transport.interface.js';
 import { ForgeWebSocket } from './forge-web-socket.js';
 import { HeartbeatScheduler } from './heartbeat-scheduler.js';
@@ -75,6 +75,7 @@ export class WebSocketTransport extends BaseTransport<WebSocketConnectionImpl> {
   protected listen(context: TransportStartContext): Promise<boolean> {
     if (!context.httpServer) return Promise.resolve(false);
     this.httpServer = context.httpServer;
+    this.takeover?.uninstall();
     this.takeover = new ServerListenerTakeover<[IncomingMessage, Duplex, Buffer]>(
       context.httpServer,
       'upgrade',
@@ -86,8 +87,9 @@ export class WebSocketTransport extends BaseTransport<WebSocketConnectionImpl> {
   }
 
   protected release(): void {
-    this.takeover?.uninstall();
-    this.takeover = undefined;
+    // The dispatcher stays until the HTTP server has closed: late upgrades get 503.
+    const takeover = this.takeover;
+    if (takeover) whenServerCloses(this.httpServer, () => takeover.uninstall());
     this.heartbeat?.stop();
     for (const server of this.servers.values()) server.close();
     this.servers.clear();
@@ -204,7 +206,7 @@ export class WebSocketTransport extends BaseTransport<WebSocketConnectionImpl> {
   /** Upgrade handlers besides this transport (a Nest gateway adapter, socket.io …). */
   private otherUpgradeHandlers(): number {
     const later = (this.httpServer?.listeners('upgrade') ?? []).filter(
-      (listener) => !isInternalListener(listener) && !this.takeover?.owns(listener),
+      (listener) => !this.takeover?.owns(listener),
     ).length;
     return (this.takeover?.passOnCount ?? 0) + later;
   }

@@ -77,6 +77,22 @@ describe('sample page in headless Chromium', { timeout: 240_000 }, () => {
     );
   }
 
+  async function waitForTyping(typist: Page, watcher: Page, text: string): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      await typist.fill('#chat-message', `typing ${attempt}`);
+      try {
+        await watcher.waitForFunction(
+          (t) => document.getElementById('chat-typing')?.textContent?.includes(t) ?? false,
+          text,
+          { timeout: 1500, polling: 100 },
+        );
+        return;
+      } catch (error) {
+        if (attempt >= 10) throw error;
+      }
+    }
+  }
+
   async function textOf(page: Page, selector: string): Promise<string> {
     return (await page.textContent(selector)) ?? '';
   }
@@ -101,6 +117,16 @@ describe('sample page in headless Chromium', { timeout: 240_000 }, () => {
 
     await waitForText(pages.alice, '#presence-list', 'bob');
     assert.match(await textOf(pages.alice, '#presence-list'), /alice \(you\)/);
+  });
+
+  test('typing shows on the other page; a too-long message shows the validation error', async () => {
+    // Typing is announced at most once a second: keep typing until the other page shows it.
+    await waitForTyping(pages.alice, pages.bob, 'alice is typing');
+    await pages.alice.fill('#chat-message', 'x'.repeat(600));
+    await pages.alice.press('#chat-message', 'Enter');
+    await waitForText(pages.alice, '#chat-log', 'VALIDATION_FAILED');
+    await waitForText(pages.alice, '#chat-log', 'shorter than or equal to 500 characters');
+    assert.doesNotMatch(await textOf(pages.bob, '#chat-log'), /xxxxxxxxxx/);
   });
 
   test('the dashboard receives SSE updates and its chart changes in place', async () => {

@@ -5,7 +5,10 @@ import { describe, it } from 'node:test';
 import { OnConnect, OnDisconnect } from '../../../src/decorators/on-connection.decorator.js';
 import { OnMessage } from '../../../src/decorators/on-message.decorator.js';
 import { StreamingGateway } from '../../../src/decorators/streaming-gateway.decorator.js';
-import { readGatewayHandlers, readGatewayMetadata } from '../../../src/gateway/gateway-metadata.js';
+import {
+  readGatewayHandlers,
+  readGatewayMetadata,
+} from '../../../src/decorators/gateway-metadata.js';
 
 @StreamingGateway('/ws/rooms/:room')
 class ChatGateway {

@@ -1,0 +1,359 @@
+import { jsonEnvelopeCodec, type EnvelopeCodec } from '../wire/envelope-codec.js';
+import {
+  isErrorReply,
+  isEventEnvelope,
+  RESERVED_EVENTS,
+  type Envelope,
+  type EventEnvelope,
+  type MessageError,
+  type MessageId,
+} from '../wire/envelope.js';
+import type { RecoveredData } from '../wire/recovery-outcome.js';
+import { Backoff, resolveReconnect, type ReconnectOptions } from './backoff.js';
+import { systemClock, type ClientClock } from './client-clock.js';
+import { OfflineQueue } from './offline-queue.js';
+import { RoomPositions } from './room-positions.js';
+import {
+  findWebSocket,
+  refusalStatus,
+  type WebSocketConstructor,
+  type WebSocketLike,
+} from './web-socket-like.js';
+
+/** Where the client is: connecting first, open, waiting to reconnect, or closed for good. */
+export type StreamingClientState = 'connecting' | 'open' | 'reconnecting' | 'closed';
+
+/** Options of {@link createStreamingClient}. */
+export interface StreamingClientOptions {
+  /** A token per connection attempt, sent as `?access_token=`. */
+  getToken?: () => string | undefined | Promise<string | undefined>;
+  /** WebSocket subprotocols to offer. Default the codec's (`forge.v1.json`). */
+  protocols?: string[];
+  /** Reconnect policy (`false`: never reconnect). */
+  reconnect?: ReconnectOptions | boolean;
+  /** Envelope codec. Default JSON text. */
+  codec?: EnvelopeCodec;
+  /** Most `emit`s kept while disconnected (oldest dropped first). Default 100; 0 drops them. */
+  offlineQueue?: number;
+  /** Default request timeout in milliseconds. Default 10 000. */
+  requestTimeoutMs?: number;
+  /** The WebSocket constructor. Default the global one, else `ws` in Node. */
+  WebSocket?: WebSocketConstructor;
+  /** Timers (tests). Default the real clock. */
+  clock?: ClientClock;
+  /** Random source of the backoff jitter (tests). Default `Math.random`. */
+  random?: () => number;
+}
+
+/** Options of one request. */
+export interface RequestOptions {
+  /** Rejects with a `TIMEOUT` error after this long. */
+  timeoutMs?: number;
+  /** Sent again after a reconnect instead of rejecting on disconnect. Default false. */
+  idempotent?: boolean;
+}
+
+/** The error a request rejects with (an error reply, a timeout, a disconnect). */
+export class StreamingRequestError extends Error {
+  constructor(readonly error: MessageError) {
+    super(error.message);
+    this.name = 'StreamingRequestError';
+  }
+}
+
+/** What the client tells its listeners besides server events. */
+export interface StreamingClientEvents {
+  state: StreamingClientState;
+  recovered: RecoveredData;
+  error: MessageError;
+}
+
+type Listener = (data: unknown, envelope: EventEnvelope) => void;
+
+interface PendingRequest {
+  readonly envelope: EventEnvelope & { id: MessageId };
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: StreamingRequestError) => void;
+  readonly timer: unknown;
+  readonly idempotent: boolean;
+}
+
+/**
+ * A reconnecting, recovering client of event gateways (browser and Node). Reconnects with
+ * full-jitter backoff, stops on 4xx refusals (after asking `getToken` once more on 401/403),
+ * recovers every room it has offsets for (`?recover=`), drops replayed duplicates, keeps `emit`s
+ * in a bounded offline queue, and rejects pending requests on disconnect unless idempotent.
+ */
+export class StreamingClient {
+  private socket: WebSocketLike | undefined;
+  private currentState: StreamingClientState = 'connecting';
+  private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly requestHandlers = new Map<string, (data: unknown) => unknown>();
+  private readonly pending = new Map<MessageId, PendingRequest>();
+  private readonly positions = new RoomPositions();
+  private readonly queue: OfflineQueue<EventEnvelope>;
+  private readonly backoff: Backoff;
+  private readonly clock: ClientClock;
+  private readonly codec: EnvelopeCodec;
+  private nextId = 1;
+  private retryTimer: unknown;
+  private stableTimer: unknown;
+  private authRetried = false;
+
+  constructor(
+    readonly url: string,
+    private readonly options: StreamingClientOptions = {},
+  ) {
+    this.clock = options.clock ?? systemClock;
+    this.codec = options.codec ?? jsonEnvelopeCodec;
+    this.queue = new OfflineQueue(options.offlineQueue ?? 100);
+    this.backoff = new Backoff(resolveReconnect(options.reconnect), options.random);
+    void this.connect();
+  }
+
+  /** The current state. */
+  get state(): StreamingClientState {
+    return this.currentState;
+  }
+
+  /** `emit`s dropped by the offline queue so far. */
+  get droppedCount(): number {
+    return this.queue.dropped;
+  }
+
+  /** Room → offset of the newest event received (what a reconnect recovers from). */
+  get offsets(): Record<string, string> {
+    return this.positions.snapshot();
+  }
+
+  /** Listens to a server event, or to `state`, `recovered`, `error`. */
+  on(event: string, listener: (data: never, envelope: EventEnvelope) => void): this {
+    let set = this.listeners.get(event);
+    if (!set) this.listeners.set(event, (set = new Set()));
+    set.add(listener as Listener);
+    return this;
+  }
+
+  /** Removes a listener. */
+  off(event: string, listener: (data: never, envelope: EventEnvelope) => void): this {
+    this.listeners.get(event)?.delete(listener as Listener);
+    return this;
+  }
+
+  /** Answers the server's requests (`conn.emitWithAck`) of `event` with `handler`'s value. */
+  onRequest(event: string, handler: (data: unknown) => unknown): this {
+    this.requestHandlers.set(event, handler);
+    return this;
+  }
+
+  /** Sends an event; kept in the offline queue while disconnected. */
+  emit(event: string, data?: unknown): void {
+    const envelope: EventEnvelope = { event, data };
+    if (this.currentState === 'open' && this.socket) this.write(envelope);
+    else if (this.currentState !== 'closed') this.queue.push(envelope);
+  }
+
+  /** Sends a request and resolves with its reply's data. */
+  request<R = unknown>(event: string, data?: unknown, options: RequestOptions = {}): Promise<R> {
+    if (this.currentState === 'closed') {
+      return Promise.reject(this.failure(499, 'CLOSED', 'The client is closed'));
+    }
+    const id = this.nextId++;
+    const envelope = { event, data, id };
+    const timeoutMs = options.timeoutMs ?? this.options.requestTimeoutMs ?? 10_000;
+    return new Promise<R>((resolve, reject) => {
+      const timer = this.clock.set(() => {
+        this.pending.delete(id);
+        reject(this.failure(408, 'TIMEOUT', `No reply to ${event} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.pending.set(id, {
+        envelope,
+        resolve: resolve as (value: unknown) => void,
+        reject,
+        timer,
+        idempotent: options.idempotent ?? false,
+      });
+      if (this.currentState === 'open') this.write(envelope);
+      else if (!options.idempotent && this.currentState === 'reconnecting') {
+        this.settleRequest(id, this.disconnected());
+      }
+    });
+  }
+
+  /** Closes for good: no reconnect; pending requests reject. */
+  close(): void {
+    if (this.currentState === 'closed') return;
+    this.clock.clear(this.retryTimer);
+    this.clock.clear(this.stableTimer);
+    this.setState('closed');
+    this.rejectPending(true);
+    this.socket?.close(1000, 'client closed');
+    this.socket = undefined;
+  }
+
+  private async connect(): Promise<void> {
+    let Ctor: WebSocketConstructor;
+    let token: string | undefined;
+    try {
+      Ctor = this.options.WebSocket ?? (await findWebSocket());
+      token = await this.options.getToken?.();
+    } catch {
+      this.scheduleReconnect();
+      return;
+    }
+    if (this.currentState === 'closed') return;
+    const target = new URL(this.url);
+    if (token) target.searchParams.set('access_token', token);
+    const recover = this.positions.recoverQuery();
+    if (recover) target.searchParams.set('recover', recover);
+    else target.searchParams.delete('recover');
+    const socket = new Ctor(target.toString(), this.options.protocols ?? [this.codec.subprotocol]);
+    socket.binaryType = 'arraybuffer';
+    this.socket = socket;
+    let refused: number | undefined;
+    socket.onopen = () => this.opened(socket);
+    socket.onerror = (event) => (refused = refusalStatus(event) ?? refused);
+    socket.onmessage = (event) => this.received(event.data);
+    socket.onclose = () => this.closed(socket, refused);
+  }
+
+  private opened(socket: WebSocketLike): void {
+    if (socket !== this.socket) return;
+    this.authRetried = false;
+    this.setState('open');
+    this.stableTimer = this.clock.set(
+      () => this.backoff.reset(),
+      resolveReconnect(this.options.reconnect).stableAfterMs,
+    );
+    for (const envelope of this.queue.drain()) this.write(envelope);
+    for (const request of this.pending.values()) this.write(request.envelope);
+  }
+
+  private closed(socket: WebSocketLike, refused: number | undefined): void {
+    if (socket !== this.socket) return;
+    this.socket = undefined;
+    this.clock.clear(this.stableTimer);
+    if (this.currentState === 'closed') return;
+    this.rejectPending(false);
+    if (refused !== undefined && refused >= 400 && refused < 500) {
+      const auth = refused === 401 || refused === 403;
+      if (!auth || this.authRetried || !this.options.getToken) {
+        this.close();
+        return;
+      }
+      this.authRetried = true;
+    }
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    if (this.currentState === 'closed') return;
+    if (!resolveReconnect(this.options.reconnect).enabled) {
+      this.close();
+      return;
+    }
+    this.setState('reconnecting');
+    this.retryTimer = this.clock.set(() => void this.connect(), this.backoff.next());
+  }
+
+  private received(frame: unknown): void {
+    const data = typeof frame === 'string' ? frame : new Uint8Array(frame as ArrayBuffer);
+    const envelope = this.codec.decode(data);
+    if (!envelope) return;
+    if (!('event' in envelope)) {
+      this.settleRequest(envelope.id, envelope);
+      return;
+    }
+    if (!isEventEnvelope(envelope)) {
+      this.notify('error', envelope.error);
+      return;
+    }
+    if (envelope.event === RESERVED_EVENTS.recovered) {
+      const outcome = envelope.data as RecoveredData;
+      if (!outcome.recovered) this.positions.forget(outcome.room);
+      this.notify('recovered', outcome);
+      return;
+    }
+    if (envelope.room !== undefined && envelope.offset !== undefined) {
+      if (!this.positions.accept(envelope.room, envelope.offset)) return;
+    }
+    if (envelope.id !== undefined) {
+      void this.answer(envelope);
+      return;
+    }
+    this.notify(envelope.event, envelope.data, envelope);
+  }
+
+  private async answer(envelope: EventEnvelope): Promise<void> {
+    const handler = this.requestHandlers.get(envelope.event);
+    const id = envelope.id as MessageId;
+    if (!handler) {
+      this.write({ id, error: { status: 404, code: 'UNKNOWN_EVENT', message: envelope.event } });
+      return;
+    }
+    try {
+      this.write({ id, data: await handler(envelope.data) });
+    } catch (error) {
+      this.write({ id, error: { status: 500, code: 'INTERNAL', message: String(error) } });
+    }
+  }
+
+  private settleRequest(id: MessageId, envelope: Envelope | StreamingRequestError): void {
+    const request = this.pending.get(id);
+    if (!request) return;
+    this.pending.delete(id);
+    this.clock.clear(request.timer);
+    if (envelope instanceof StreamingRequestError) request.reject(envelope);
+    else if (isErrorReply(envelope)) request.reject(new StreamingRequestError(envelope.error));
+    else request.resolve('data' in envelope ? envelope.data : undefined);
+  }
+
+  private rejectPending(all: boolean): void {
+    for (const [id, request] of [...this.pending]) {
+      if (all || !request.idempotent) this.settleRequest(id, this.disconnected());
+    }
+  }
+
+  private disconnected(): StreamingRequestError {
+    return this.failure(503, 'DISCONNECTED', 'The connection closed before the reply');
+  }
+
+  private failure(status: number, code: string, message: string): StreamingRequestError {
+    return new StreamingRequestError({ status, code, message });
+  }
+
+  private write(envelope: Envelope): void {
+    try {
+      this.socket?.send(this.codec.encode(envelope));
+    } catch {
+      // the socket is closing: onclose follows
+    }
+  }
+
+  private setState(state: StreamingClientState): void {
+    if (this.currentState === state) return;
+    this.currentState = state;
+    this.notify('state', state);
+  }
+
+  private notify(event: string, data: unknown, envelope?: EventEnvelope): void {
+    const set = this.listeners.get(event);
+    if (!set) return;
+    const source = envelope ?? { event, data };
+    for (const listener of [...set]) {
+      try {
+        listener(data, source);
+      } catch {
+        // a listener's error must not break the client
+      }
+    }
+  }
+}
+
+/** Creates a {@link StreamingClient} and starts connecting. */
+export function createStreamingClient(
+  url: string,
+  options: StreamingClientOptions = {},
+): StreamingClient {
+  return new StreamingClient(url, options);
+}
