@@ -1,7 +1,8 @@
 /**
  * Benchmark runner (the load generator). Usage:
  *   node dist/bench/runner.js --mode quick|full|tiny [--out file.json]
- *     [--only forge,ws-naive] [--scenarios echo,fanout,idle,sse,handshake,slow,webtransport]
+ *     [--only forge,ws-naive]
+ *     [--scenarios echo,fanout,idle,sse,handshake,slow,webtransport,gateway-echo,gateway-broadcast]
  *     [--profile forge --profile-dir dir]
  * Each contender's server runs in its own process; this process opens the clients.
  */
@@ -12,9 +13,12 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sizesFor } from './bench-config.js';
 import { computeRatios } from './report/ratios.js';
+import { computeGatewayRatios } from './report/gateway-ratios.js';
 import type { BenchResults, MachineInfo } from './report/bench-results.js';
 import { runEcho } from './scenarios/echo.scenario.js';
 import { runFanout } from './scenarios/fanout.scenario.js';
+import { runGatewayBroadcast } from './scenarios/gateway-broadcast.scenario.js';
+import { runGatewayEcho } from './scenarios/gateway-echo.scenario.js';
 import { runHandshake } from './scenarios/handshake.scenario.js';
 import { runIdle } from './scenarios/idle.scenario.js';
 import type { ScenarioContext } from './scenarios/scenario-context.js';
@@ -24,7 +28,17 @@ import { runWebTransport } from './scenarios/web-transport.scenario.js';
 import { loadUws } from './server/uws.server.js';
 import { CONTENDERS, isContenderId, type ContenderId } from './server/contenders.js';
 
-const ALL_SCENARIOS = ['echo', 'fanout', 'idle', 'sse', 'handshake', 'slow', 'webtransport'];
+const ALL_SCENARIOS = [
+  'echo',
+  'fanout',
+  'idle',
+  'sse',
+  'handshake',
+  'slow',
+  'webtransport',
+  'gateway-echo',
+  'gateway-broadcast',
+];
 
 function openFilesLimit(): string {
   try {
@@ -105,6 +119,8 @@ async function main(): Promise<void> {
   results.handshake = await step('handshake', () => runHandshake(context));
   results.slowConsumer = await step('slow', () => runSlowConsumer(context));
   results.webTransport = await step('webtransport', () => runWebTransport(context));
+  results.gatewayEcho = await step('gateway-echo', () => runGatewayEcho(context));
+  results.gatewayBroadcast = await step('gateway-broadcast', () => runGatewayBroadcast(context));
   const report: BenchResults = {
     schema: 1,
     mode,
@@ -113,7 +129,7 @@ async function main(): Promise<void> {
     machine: machine(),
     contenders: Object.fromEntries(contenders.map((id) => [id, CONTENDERS[id].label])),
     scenarios: results,
-    ratios: computeRatios(results),
+    ratios: [...computeRatios(results), ...computeGatewayRatios(results)],
     notes,
   };
   mkdirSync(dirname(out), { recursive: true });

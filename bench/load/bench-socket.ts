@@ -1,5 +1,6 @@
 import WebSocket from 'ws';
 import type { WireDialect } from '../server/contenders.js';
+import { chatRequestFrame } from './chat-request-frame.js';
 
 /** Which endpoint a load client opens. */
 export type Endpoint = 'echo' | 'fan' | 'guarded';
@@ -18,7 +19,7 @@ export interface BenchSocketOptions {
 function urlOf(options: BenchSocketOptions): string {
   const base = `ws://127.0.0.1:${options.port}`;
   const token = options.token === undefined ? '' : `token=${encodeURIComponent(options.token)}`;
-  if (options.dialect === 'socket.io') {
+  if (options.dialect === 'socket.io' || options.dialect === 'socket.io-ack') {
     return `${base}/socket.io/?EIO=4&transport=websocket${token ? `&${token}` : ''}`;
   }
   return `${base}/${options.endpoint}${token ? `?${token}` : ''}`;
@@ -30,6 +31,7 @@ function urlOf(options: BenchSocketOptions): string {
  */
 export class BenchSocket {
   readonly ws: WebSocket;
+  private nextRequestId = 1;
   /** Resolves when the client can send (after the Socket.IO namespace connect). */
   readonly ready: Promise<void>;
 
@@ -48,14 +50,17 @@ export class BenchSocket {
         this.ws.terminate();
       });
       this.ws.once('close', (code) => reject(new Error(`closed with ${code} before ready`)));
-      if (options.dialect !== 'socket.io') {
+      if (options.dialect !== 'socket.io' && options.dialect !== 'socket.io-ack') {
         this.ws.once('open', () => resolve());
         if (onMessage) this.ws.on('message', (data: Buffer) => onMessage(data));
         return;
       }
       this.ws.on('message', (data: Buffer) => {
         const first = data[0];
-        if (first === 0x34 /* '4' */ && data[1] === 0x32 /* '2' */) {
+        if (
+          first === 0x34 /* '4' */ &&
+          (data[1] === 0x32 /* '2' event */ || data[1] === 0x33) /* '3' ack */
+        ) {
           onMessage?.(data);
         } else if (first === 0x32 /* '2' ping */) {
           this.ws.send('3');
@@ -84,6 +89,10 @@ export class BenchSocket {
         return;
       case 'nest-json':
         this.ws.send(`{"event":"echo","data":${JSON.stringify(text)}}`);
+        return;
+      default:
+        // Gateway dialects: a `chat.send` request answered by one reply.
+        this.ws.send(chatRequestFrame(this.options.dialect, this.nextRequestId++, text) ?? text);
         return;
     }
   }

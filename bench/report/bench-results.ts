@@ -1,6 +1,7 @@
 import type { FailedRow } from '../scenarios/scenario-context.js';
 import type { EchoRow } from '../scenarios/echo.scenario.js';
 import type { FanoutRow } from '../scenarios/fanout.scenario.js';
+import type { GatewayBroadcastRow } from '../scenarios/gateway-broadcast.scenario.js';
 import type { HandshakeRow } from '../scenarios/handshake.scenario.js';
 import type { IdleRow } from '../scenarios/idle.scenario.js';
 import type { SlowConsumerRow } from '../scenarios/slow-consumer.scenario.js';
@@ -46,6 +47,9 @@ export interface BenchResults {
     readonly handshake?: (HandshakeRow | FailedRow)[];
     readonly slowConsumer?: (SlowConsumerRow | FailedRow)[];
     readonly webTransport?: WebTransportResult;
+    /** Request/reply over event gateways (echo rows of the gateway contenders). */
+    readonly gatewayEcho?: (EchoRow | FailedRow)[];
+    readonly gatewayBroadcast?: (GatewayBroadcastRow | FailedRow)[];
   };
   readonly ratios: RatioCheck[];
   readonly notes: string[];

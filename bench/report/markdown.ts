@@ -1,6 +1,7 @@
 import { measured, type BenchResults } from './bench-results.js';
 import type { FailedRow } from '../scenarios/scenario-context.js';
 import { renderEchoCpuSection } from './cpu-section.js';
+import { renderGatewaySection } from './gateway-section.js';
 import { renderMissedTargets } from './missed-targets.js';
 
 type Cell = string | number | boolean;
@@ -258,6 +259,7 @@ export function renderMarkdown(results: BenchResults, chartPath: string, jsonPat
     );
   }
   if (s.echo) out.push(...renderEchoCpuSection(s.echo, label));
+  out.push(...renderGatewaySection(results, label));
   out.push(...renderMissedTargets(results, label));
   if (results.notes.length > 0) {
     out.push('## Notes', '', ...results.notes.map((n) => `- ${n}`), '');

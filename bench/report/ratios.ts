@@ -8,7 +8,8 @@ import { measured, type BenchResults, type RatioCheck } from './bench-results.js
 
 type Scenarios = BenchResults['scenarios'];
 
-function check(
+/** One target check of `value` against `target`. */
+export function check(
   scenario: string,
   description: string,
   metric: string,
@@ -22,12 +23,13 @@ function check(
   return { scenario, description, metric, comparison, target, value: ratio, pass };
 }
 
-function ratio(a: number | undefined, b: number | undefined): number | undefined {
+/** a ÷ b, or undefined when either side is missing. */
+export function ratio(a: number | undefined, b: number | undefined): number | undefined {
   return a === undefined || b === undefined || b === 0 ? undefined : a / b;
 }
 
 /** One side of an interleaved comparison: its median rate and, when recorded, each round's. */
-interface Rated {
+export interface Rated {
   readonly rate: number;
   readonly rounds: readonly number[] | undefined;
 }
@@ -37,7 +39,7 @@ interface Rated {
  * both ran back to back, so a slow minute of the machine slows both sides alike), or the ratio of
  * the medians when the rows carry no comparable rounds.
  */
-function rateRatio(a: Rated | undefined, b: Rated | undefined): number | undefined {
+export function rateRatio(a: Rated | undefined, b: Rated | undefined): number | undefined {
   const [x, y] = [a?.rounds, b?.rounds];
   if (x && y && x.length > 0 && x.length === y.length && y.every((v) => v > 0)) {
     return median(x.map((v, i) => v / y[i]));
@@ -45,7 +47,8 @@ function rateRatio(a: Rated | undefined, b: Rated | undefined): number | undefin
   return ratio(a?.rate, b?.rate);
 }
 
-const echoRate = (row: EchoRow | undefined, perCpu: boolean): Rated | undefined =>
+/** An echo row's rate (per server CPU-second when `perCpu`) and its rounds. */
+export const echoRate = (row: EchoRow | undefined, perCpu: boolean): Rated | undefined =>
   row && {
     rate: perCpu ? row.roundTripsPerServerCpuSec : row.roundTripsPerSec,
     rounds: perCpu ? row.roundRatesPerCpu : row.roundRates,

@@ -44,6 +44,9 @@ export interface EchoRow {
 /** Servers written in JavaScript, whose CPU time a V8 profile can attribute. */
 const PROFILED_CONTENDERS: readonly ContenderId[] = [
   'forge',
+  'forge-gateway',
+  'socket.io-ack',
+  'nest-chat',
   'forge-fastify',
   'ws-naive',
   'socket.io',
@@ -88,11 +91,15 @@ function failure(contender: ContenderId, error: unknown): FailedRow {
  * Scenario (a): closed-loop echo with 1 and 100 clients. Every contender's server runs at once
  * (idle servers cost nothing) and their windows are interleaved round by round, so that a
  * change in the machine's load during the run hits every contender alike; rates are the median
- * of the rounds, latency percentiles cover every round.
+ * of the rounds, latency percentiles cover every round. `wanted` names the contenders (the
+ * gateway request/reply scenario runs the same loop with its own).
  */
-export async function runEcho(context: ScenarioContext): Promise<(EchoRow | FailedRow)[]> {
+export async function runEcho(
+  context: ScenarioContext,
+  wanted: readonly ContenderId[] = ECHO_CONTENDERS,
+): Promise<(EchoRow | FailedRow)[]> {
   const rows: (EchoRow | FailedRow)[] = [];
-  const contenders = pick(context, ECHO_CONTENDERS).filter(
+  const contenders = pick(context, wanted).filter(
     (id) => id !== 'forge-fastify' || context.sizes.fastify,
   );
   const { echoRounds, echoRoundSeconds, profileSeconds } = context.sizes;

@@ -51,7 +51,7 @@ const FANOUT_CONTENDERS: readonly ContenderId[] = [
 ];
 
 /** Broadcasts at `depth` in flight for one measured window (after a warm-up of `warmupMs`). */
-async function measure(
+export async function measure(
   context: ScenarioContext,
   server: ServerProcess,
   receivers: ReceiverPool,
@@ -81,7 +81,7 @@ async function measure(
 }
 
 /** The measurement with the most deliveries per second. */
-function best(measurements: readonly FanoutMeasurement[]): FanoutMeasurement {
+export function best(measurements: readonly FanoutMeasurement[]): FanoutMeasurement {
   return measurements.reduce((a, b) => (b.deliveriesPerSec > a.deliveriesPerSec ? b : a));
 }
 

@@ -6,9 +6,13 @@ import { startNestSse } from './nest-sse.server.js';
 import { startRawWs } from './raw-ws.server.js';
 import { startSocketIo } from './socket-io.server.js';
 import { startUws } from './uws.server.js';
+import { startForgeGateway } from './forge-gateway.server.js';
+import { startNestChatGateway } from './nest-chat-gateway.server.js';
+import { startSocketIoAck } from './socket-io-ack.server.js';
 
 /** How a load client talks to a contender's WebSocket endpoints. */
-export type WireDialect = 'plain' | 'socket.io' | 'nest-json';
+export type WireDialect =
+  'plain' | 'socket.io' | 'nest-json' | 'forge-gateway' | 'socket.io-ack' | 'nest-chat';
 
 /** One contender: its label, how to start it, how its clients speak. */
 export interface ContenderInfo {
@@ -57,6 +61,21 @@ export const CONTENDERS = {
   uws: { label: 'uWebSockets.js (ceiling)', start: startUws, dialect: 'plain' },
   'http-sse': { label: 'node:http SSE (res.write)', start: startHttpSse, dialect: 'plain' },
   'nest-sse': { label: 'NestJS @Sse()', start: startNestSse, dialect: 'plain' },
+  'forge-gateway': {
+    label: 'nestjs-forge-streaming @StreamingGateway',
+    start: startForgeGateway,
+    dialect: 'forge-gateway',
+  },
+  'socket.io-ack': {
+    label: 'Socket.IO 4 with acks (websocket only)',
+    start: startSocketIoAck,
+    dialect: 'socket.io-ack',
+  },
+  'nest-chat': {
+    label: 'NestJS @SubscribeMessage (platform-ws)',
+    start: startNestChatGateway,
+    dialect: 'nest-chat',
+  },
 } satisfies Record<string, ContenderInfo>;
 
 /** A contender id. */
