@@ -20,6 +20,7 @@ const websocket: EveryKey<WebSocketConfig> = {
   pingPeriod: true,
   pongWait: true,
   maxMessageSize: true,
+  maxFragments: true,
   maxConnections: true,
   perMessageDeflate: true,
 };

@@ -96,6 +96,7 @@ export function resolveStreamingConfig(config: StreamingConfig = {}): ResolvedSt
   assertCount('websocket.pingPeriod', ws.pingPeriod);
   assertCount('websocket.pongWait', ws.pongWait, true);
   assertCount('websocket.maxMessageSize', ws.maxMessageSize, true);
+  if (ws.maxFragments !== undefined) assertCount('websocket.maxFragments', ws.maxFragments, true);
   assertCount('websocket.maxConnections', ws.maxConnections, true);
   assertBoolean('websocket.perMessageDeflate', ws.perMessageDeflate);
 
@@ -163,6 +164,7 @@ export function validateRouteOptions(source: string, options: AnyRouteOptions): 
   for (const name of [
     'maxConnections',
     'maxMessageSize',
+    'maxFragments',
     'writeBufferSize',
     'bufferSize',
     'maxStreams',

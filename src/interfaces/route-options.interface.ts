@@ -31,6 +31,8 @@ export interface StreamingRouteOptions {
 export interface WebSocketRouteOptions extends StreamingRouteOptions {
   /** Largest inbound message in bytes. */
   maxMessageSize?: number;
+  /** Most frames one inbound message may be split into (1008 past it); see `websocket.maxFragments`. */
+  maxFragments?: number;
   /** Outbound high-water mark in bytes. */
   writeBufferSize?: number;
   /** Inbound message-rate limit (1008 when exceeded). */

@@ -62,6 +62,13 @@ export interface WebSocketConfig {
   pongWait: number;
   /** Largest inbound message in bytes (after inflation); bigger closes with 1009. Default 65 536. */
   maxMessageSize: number;
+  /**
+   * Most frames one inbound message may be split into; more closes with 1008 (policy
+   * violation). It bounds the memory an unfinished message holds (each fragment costs about
+   * 100 bytes besides its payload). Default: derived from `maxMessageSize`, one fragment per
+   * KiB and at least 64 (64 for the default 64 KiB).
+   */
+  maxFragments?: number;
   /** Most concurrent WebSocket connections on this instance; more get 503. Default 10 000. */
   maxConnections: number;
   /** Negotiate permessage-deflate. Default `false` (it defeats frame reuse and costs memory). */

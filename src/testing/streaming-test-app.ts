@@ -1,4 +1,4 @@
-import type { INestApplication, ModuleMetadata } from '@nestjs/common';
+import type { INestApplication, ModuleMetadata, Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { AddressInfo } from 'node:net';
 import type { StreamingConfig } from '../interfaces/streaming-config.interface.js';
@@ -29,7 +29,17 @@ export interface StreamingTestAppOptions extends ModuleMetadata {
   configure?: (app: INestApplication) => void | Promise<void>;
   /** Keep Nest's logger. Default false (silent). */
   logger?: boolean;
+  /**
+   * Providers to replace anywhere in the app, the module's own included (e.g. the
+   * `STREAMING_RESERVED_EVENTS_HANDLER` or `STREAMING_ROOM_EVENT_STAMPER` seams).
+   */
+  overrides?: readonly StreamingTestOverride[];
 }
+
+/** One provider replaced in a test app: by a value or by a class. */
+export type StreamingTestOverride =
+  | { readonly provide: string | symbol | Type; readonly useValue: unknown }
+  | { readonly provide: string | symbol | Type; readonly useClass: Type };
 
 /** The entry point of the fluent clients: `app.test().webSocket('/ws')`. */
 export class StreamingTestClient {
@@ -130,12 +140,19 @@ export async function createStreamingTestApp(
     configure,
     logger = false,
     imports = [],
+    overrides = [],
     ...metadata
   } = options;
-  const moduleRef = await Test.createTestingModule({
+  const builder = Test.createTestingModule({
     ...metadata,
     imports: [ForgeStreamingModule.forRoot(config ?? {}), ...imports],
-  }).compile();
+  });
+  for (const override of overrides) {
+    const replaced = builder.overrideProvider(override.provide);
+    if ('useValue' in override) replaced.useValue(override.useValue);
+    else replaced.useClass(override.useClass);
+  }
+  const moduleRef = await builder.compile();
   const app = await createPlatformApp(moduleRef, platform);
   if (!logger) app.useLogger(false);
   await configure?.(app);

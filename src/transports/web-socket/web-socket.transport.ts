@@ -21,11 +21,13 @@ import { StreamingStatsCollector } from '../../stats/streaming-stats-collector.s
 import { STREAMING_RESOLVED_CONFIG } from '../../streaming.constants.js';
 import { selectSubprotocol } from '../../wire/subprotocols.js';
 import { BaseTransport } from '../base.transport.js';
+import { afterResponse, pendingResponseOf } from '../http/pending-response.js';
 import { writeRawRefusal } from '../http/raw-http-response.js';
 import { ServerListenerTakeover } from '../http/server-listener-takeover.js';
 import { whenServerCloses } from '../http/when-server-closes.js';
 import type { TransportStartContext } from '../streaming-transport.interface.js';
 import { ForgeWebSocket } from './forge-web-socket.js';
+import { fragmentsFor } from './fragment-limit.js';
 import { HeartbeatScheduler } from './heartbeat-scheduler.js';
 import {
   WebSocketConnectionImpl,
@@ -110,6 +112,14 @@ export class WebSocketTransport extends BaseTransport<WebSocketConnectionImpl> {
       return true;
     }
     socket.on('error', destroyOnError);
+    const pending = pendingResponseOf(socket);
+    if (pending) {
+      // Answered after the earlier response, in order: never a 101 ahead of it.
+      afterResponse(pending, () =>
+        this.refuseMalformed(responder, 'An upgrade must not be pipelined after another request'),
+      );
+      return true;
+    }
     if (!this.admits(responder)) return true;
     const invalid = this.validateHandshake(req);
     if (invalid) {
@@ -181,7 +191,9 @@ export class WebSocketTransport extends BaseTransport<WebSocketConnectionImpl> {
 
   private serverFor(options: WebSocketRouteOptions): WebSocketServer {
     const maxPayload = options.maxMessageSize ?? this.config.websocket.maxMessageSize;
-    const key = String(maxPayload);
+    const maxFragments =
+      options.maxFragments ?? this.config.websocket.maxFragments ?? fragmentsFor(maxPayload);
+    const key = `${maxPayload}/${maxFragments}`;
     let server = this.servers.get(key);
     if (!server) {
       server = new WebSocketServer({
@@ -189,6 +201,7 @@ export class WebSocketTransport extends BaseTransport<WebSocketConnectionImpl> {
         clientTracking: false,
         WebSocket: ForgeWebSocket,
         maxPayload,
+        maxFragments,
         perMessageDeflate: this.config.websocket.perMessageDeflate
           ? { threshold: 1024, concurrencyLimit: 10 }
           : false,

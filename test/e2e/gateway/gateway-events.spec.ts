@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Controller, Global, Module } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
@@ -25,13 +25,6 @@ class CountingStamper implements RoomEventStamper {
     return room === 'journal' ? Promise.resolve(`e1:${++this.seq}`) : undefined;
   }
 }
-
-@Global()
-@Module({
-  providers: [{ provide: STREAMING_ROOM_EVENT_STAMPER, useClass: CountingStamper }],
-  exports: [STREAMING_ROOM_EVENT_STAMPER],
-})
-class StamperModule {}
 
 @Controller()
 class SideRoutes {
@@ -61,7 +54,7 @@ describe('event gateway: server events to many connections', () => {
 
   before(async () => {
     app = await createStreamingTestApp({
-      imports: [StamperModule],
+      overrides: [{ provide: STREAMING_ROOM_EVENT_STAMPER, useClass: CountingStamper }],
       controllers: [SideRoutes],
       providers: [RoomGateway],
     });

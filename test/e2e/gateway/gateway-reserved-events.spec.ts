@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { Global, Module } from '@nestjs/common';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
@@ -47,16 +46,6 @@ class Stamper implements RoomEventStamper {
 
 const handler = new HoldingHandler();
 
-@Global()
-@Module({
-  providers: [
-    { provide: STREAMING_RESERVED_EVENTS_HANDLER, useValue: handler },
-    { provide: STREAMING_ROOM_EVENT_STAMPER, useClass: Stamper },
-  ],
-  exports: [STREAMING_RESERVED_EVENTS_HANDLER, STREAMING_ROOM_EVENT_STAMPER],
-})
-class ProtocolModule {}
-
 @StreamingGateway('/ws/held')
 class HeldGateway {
   @OnMessage('ping')
@@ -68,7 +57,13 @@ class HeldGateway {
 describe('event gateway: reserved events and held rooms', () => {
   let app: StreamingTestApp;
   before(async () => {
-    app = await createStreamingTestApp({ imports: [ProtocolModule], providers: [HeldGateway] });
+    app = await createStreamingTestApp({
+      overrides: [
+        { provide: STREAMING_RESERVED_EVENTS_HANDLER, useValue: handler },
+        { provide: STREAMING_ROOM_EVENT_STAMPER, useClass: Stamper },
+      ],
+      providers: [HeldGateway],
+    });
   });
   after(async () => {
     await app.close();

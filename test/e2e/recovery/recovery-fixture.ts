@@ -97,7 +97,7 @@ class RoomsController {
     @Inject(FixtureRooms) private readonly rooms: FixtureRooms,
   ) {}
 
-  @WebSocketRoute('rooms')
+  @WebSocketRoute('rooms', { subprotocols: ['forge.v1.json'] })
   async open(conn: WebSocketConnection): Promise<void> {
     const channel = new FixtureChannel(conn);
     this.rooms.channels.add(channel);

@@ -39,10 +39,18 @@ describe('sample: chat gateway /ws/rooms/:room', () => {
       event: 'presence.join',
       data: { userId: 'bob' },
     });
-    assert.deepEqual(await bob.request('chat.send', { text: 'hi alice' }), { id: 1, data: {} });
+    const sent = await bob.request('chat.send', { text: 'hi alice' });
+    assert.equal(sent.id, 1);
+    assert.match(
+      String((sent.data as { offset?: string }).offset),
+      /^.+:\d+$/,
+      'rooms keep history',
+    );
     assert.deepEqual(await alice.nextEvent('chat.message'), {
       event: 'chat.message',
       data: { room: 'lobby', userId: 'bob', text: 'hi alice' },
+      room: 'lobby',
+      offset: (sent.data as { offset: string }).offset,
     });
     alice.emit('chat.typing', {});
     assert.deepEqual(await bob.nextEvent('chat.typing'), {
