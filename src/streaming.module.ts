@@ -9,6 +9,7 @@ import { StreamingPresence } from './cluster/presence.service.js';
 import { resolveStreamingConfig } from './config/resolve-config.js';
 import { StreamingMetadataAccessor } from './discovery/streaming-metadata.accessor.js';
 import { StreamingRouteRegistrar } from './discovery/streaming-route.registrar.js';
+import { RestRoutesExplorer } from './discovery/rest-routes.explorer.js';
 import { StreamingRoutesExplorer } from './discovery/streaming-routes.explorer.js';
 import { GatewayEmitter } from './gateway/gateway-emitter.service.js';
 import { GatewayExplorer } from './gateway/gateway.explorer.js';
@@ -30,6 +31,7 @@ import { StreamingManager } from './manager/streaming-manager.service.js';
 import { RECOVERY_PROVIDERS } from './recovery/recovery.providers.js';
 import { RoomHistoryPolicy } from './recovery/room-history-policy.service.js';
 import { ConnectionRegistry } from './registry/connection-registry.service.js';
+import { RestRouteIndex } from './routing/rest-route-index.js';
 import { RouteTable } from './routing/route-table.service.js';
 import { StreamingStatsCollector } from './stats/streaming-stats-collector.service.js';
 import { StreamingLifecycle } from './streaming-lifecycle.service.js';
@@ -69,9 +71,11 @@ const providers: Provider[] = [
   // discovery
   StreamingMetadataAccessor,
   StreamingRoutesExplorer,
+  RestRoutesExplorer,
   StreamingRouteRegistrar,
   // routing and handshake
   RouteTable,
+  RestRouteIndex,
   NestEnhancers,
   RoutePipelineFactory,
   ConnectionRunner,

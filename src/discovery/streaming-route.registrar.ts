@@ -1,6 +1,7 @@
 import {
   Inject,
   Injectable,
+  Logger,
   type CanActivate,
   type NestInterceptor,
   type OnModuleInit,
@@ -13,9 +14,19 @@ import { RoutePipelineFactory } from '../handshake/route-pipeline.service.js';
 import type { StreamingProtocol } from '../interfaces/connection.interface.js';
 import type { StreamingRouteOptions } from '../interfaces/route-options.interface.js';
 import { joinPaths } from '../routing/route-paths.js';
+import { InvalidRouteError } from '../errors/invalid-route.error.js';
+import { RestRouteIndex } from '../routing/rest-route-index.js';
 import { RouteTable } from '../routing/route-table.service.js';
+import { RestRoutesExplorer } from './rest-routes.explorer.js';
 import { applyGlobalPrefix } from './global-prefix.js';
 import { StreamingRoutesExplorer } from './streaming-routes.explorer.js';
+
+/** How the route log names each protocol (where Nest writes `GET`, `POST`). */
+const ROUTE_LOG_METHODS: Record<StreamingProtocol, string> = {
+  websocket: 'WEBSOCKET',
+  sse: 'SSE',
+  webtransport: 'WEBTRANSPORT',
+};
 
 type Type<T> = abstract new (...args: never[]) => T;
 type Enhancer<T> = T | Type<T>;
@@ -28,15 +39,23 @@ type Enhancer<T> = T | Type<T>;
  */
 @Injectable()
 export class StreamingRouteRegistrar implements OnModuleInit {
+  /** Nest's own route-log context, so streaming routes appear among the REST ones. */
+  private readonly routeLog = new Logger('RouterExplorer');
+
   constructor(
     @Inject(StreamingRoutesExplorer) private readonly explorer: StreamingRoutesExplorer,
     @Inject(RoutePipelineFactory) private readonly pipelines: RoutePipelineFactory,
     @Inject(RouteTable) private readonly routes: RouteTable,
     @Inject(ModuleRef) private readonly moduleRef: ModuleRef,
     @Inject(ApplicationConfig) private readonly appConfig: ApplicationConfig,
+    @Inject(RestRoutesExplorer) private readonly restExplorer: RestRoutesExplorer,
+    @Inject(RestRouteIndex) private readonly restRoutes: RestRouteIndex,
   ) {}
 
   onModuleInit(): void {
+    for (const rest of this.restExplorer.explore()) {
+      this.restRoutes.add({ ...rest, path: applyGlobalPrefix(this.appConfig, rest.path) });
+    }
     for (const found of this.explorer.explore()) {
       const { protocol, options } = found.metadata;
       const source = `${found.instance.constructor.name}.${found.methodName}`;
@@ -80,7 +99,15 @@ export class StreamingRouteRegistrar implements OnModuleInit {
     compile: () => RouteDefinition,
   ): void {
     validateRouteOptions(source, options);
-    this.routes.add(compile());
+    const route = compile();
+    const rest = route.protocol === 'sse' ? this.restRoutes.samePath(route.path) : undefined;
+    if (rest) {
+      throw new InvalidRouteError(
+        `SSE route GET ${route.path} (${route.source}) conflicts with REST route GET ${rest.path} (${rest.source}): both answer the same method and path`,
+      );
+    }
+    this.routes.add(route);
+    this.routeLog.log(`Mapped {${route.path}, ${ROUTE_LOG_METHODS[route.protocol]}} route`);
   }
 
   private resolveEnhancer<T extends object>(enhancer: Enhancer<T>): T {

@@ -14,6 +14,7 @@ import type { HandshakeRequest } from '../../interfaces/connection.interface.js'
 import type { SseRouteOptions } from '../../interfaces/route-options.interface.js';
 import type { StreamingAdapter } from '../../interfaces/streaming-adapter.interface.js';
 import type { ResolvedStreamingConfig } from '../../interfaces/streaming-config.interface.js';
+import { RestRouteIndex } from '../../routing/rest-route-index.js';
 import { RouteTable } from '../../routing/route-table.service.js';
 import { StreamingStatsCollector } from '../../stats/streaming-stats-collector.service.js';
 import { STREAMING_ADAPTER, STREAMING_RESOLVED_CONFIG } from '../../streaming.constants.js';
@@ -72,6 +73,7 @@ export class SseTransport extends BaseTransport<SseConnectionImpl> {
     @Inject(StreamingStatsCollector) stats: StreamingStatsCollector,
     @Inject(STREAMING_ADAPTER) private readonly adapter: StreamingAdapter,
     @Inject(BroadcastHooks) broadcastHooks: BroadcastHooks,
+    @Inject(RestRouteIndex) private readonly restRoutes: RestRouteIndex,
   ) {
     super(config, routes, gate, stats);
     if (config.sse.enabled) {
@@ -124,12 +126,17 @@ export class SseTransport extends BaseTransport<SseConnectionImpl> {
     conn.terminate();
   }
 
-  /** Serves the request if it is a `GET` on an SSE route; false otherwise. */
+  /**
+   * Serves the request if it is a `GET` on an SSE route; false otherwise. A request that does
+   * not ask for `text/event-stream` on a path a REST `GET` route also answers goes to the REST
+   * route (an SSE pattern such as `/:room` never swallows `GET /health`).
+   */
   private claim(req: IncomingMessage, res: ServerResponse): boolean {
     if (req.method !== 'GET') return false;
     const path = pathOfTarget(req.url ?? '/');
     const match = this.routes.match('sse', path);
     if (!match) return false;
+    if (!acceptsEventStream(req) && this.restRoutes.answers(path)) return false;
     this.handle(req, res, match.route, match.params);
     return true;
   }
@@ -200,6 +207,12 @@ export class SseTransport extends BaseTransport<SseConnectionImpl> {
   private historySizeOf(route: RouteDefinition): number {
     return (route.options as SseRouteOptions).historySize ?? this.config.sse.historySize;
   }
+}
+
+/** Whether the request's `Accept` header names `text/event-stream` (an `EventSource` does). */
+function acceptsEventStream(req: IncomingMessage): boolean {
+  const accept = headerValue(req.headers, 'accept');
+  return accept !== undefined && accept.toLowerCase().includes('text/event-stream');
 }
 
 /** The id a client resumes from: the `Last-Event-ID` header, else `?lastEventId=`. */

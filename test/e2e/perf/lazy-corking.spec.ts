@@ -13,6 +13,7 @@ import type {
   WebSocketConnection,
 } from '../../../src/interfaces/connection.interface.js';
 import { createStreamingTestApp } from '../../../src/testing/streaming-test-app.js';
+import { RawWebSocket } from '../../support/raw-websocket.js';
 import { waitFor } from '../../support/wait-for.js';
 
 @Controller()
@@ -20,6 +21,11 @@ class CorkingController {
   @WebSocketRoute('fan')
   fan(conn: WebSocketConnection): void {
     conn.keepOpen();
+  }
+
+  @WebSocketRoute('echo')
+  async echo(conn: WebSocketConnection): Promise<void> {
+    for await (const message of conn) await conn.writeMessage(message.type, message.data);
   }
 
   @SseRoute('events')
@@ -179,6 +185,29 @@ describe('lazy corking', () => {
     } finally {
       await reader.cancel().catch(() => undefined);
       await reading.catch(() => undefined);
+      await app.close();
+    }
+  });
+
+  test('the echoes of messages that arrived in one read leave in one writev', async () => {
+    const app = await createStreamingTestApp({ controllers: [CorkingController] });
+    const server = app.app.getHttpServer() as Server;
+    const counts = countServerWrites(server);
+    const { port } = server.address() as AddressInfo;
+    const client = await RawWebSocket.connect(port, '/echo');
+    try {
+      await waitFor(() => app.manager.getStats().byProtocol.websocket === 1, 'one socket');
+      await nextTurn();
+      const before = snapshot(counts);
+      client.write(
+        Buffer.concat(['m1', 'm2', 'm3'].map((text) => RawWebSocket.frame(1, Buffer.from(text)))),
+      );
+      const echoed = await client.readUntil('m3');
+      assert.match(echoed, /m1[^]*m2[^]*m3/);
+      const [d] = delta(counts, before);
+      assert.deepEqual([d.singleWrites, d.vectorWrites], [0, 1], 'three echoes, one writev');
+    } finally {
+      client.destroy();
       await app.close();
     }
   });

@@ -13,7 +13,7 @@ export function redisBackend(): ConformanceBackend {
   return {
     name: 'Redis (standalone)',
     distributed: true,
-    sharedRoomHistory: false,
+    sharedRoomHistory: true,
     async setup() {
       server = await PrivateRedis.create();
       await server.start();
