@@ -132,7 +132,7 @@ export function renderGatewaySection(results: BenchResults, label: Label): strin
     GATEWAY_SECTION_START,
     '## Event gateways',
     '',
-    `Run ${results.startedAt}${smoke}, on the machine above.`,
+    `Mode **${results.mode}**${smoke}, run ${results.startedAt}, on the machine above (the gateway scenarios alone).`,
     '',
     '- Request/reply: each client sends `chat.send` with a small DTO (`{ room, text }`) and a request id and waits for the reply (`{ ok, text }`) before sending again; the library answers from an `@OnMessage` handler (`{"event","data","id"}` → `{"id","data"}`), Socket.IO through its acknowledgement callback (`42<id>[…]` → `43<id>[…]`), Nest from a `@SubscribeMessage` handler returning `{ event, data }` (it has no request ids: the id travels in the DTO). Interleaved rounds like the echo scenario; ratios are medians of round-by-round ratios.',
     "- Event broadcast: `manager.to(room).emit('chat.message', data)` to gateway connections that joined the room in `@OnConnect`, against raw `ws` writing one prebuilt frame to every socket (the target), the library's raw-route `manager.broadcast` and Socket.IO's `io.to(room).emit`; every contender's message has the same length on the wire (raw frames carry the envelope's length as payload).",
@@ -179,4 +179,27 @@ export function spliceGatewaySection(markdown: string, section: string): string 
   const closing = markdown.lastIndexOf('\nRaw results: ');
   if (closing < 0) return `${markdown.replace(/\n*$/, '\n\n')}${section}`;
   return `${markdown.slice(0, closing + 1)}${section}${markdown.slice(closing + 1)}`;
+}
+
+/** The gateway ratios of further runs (e.g. quick smoke runs beside a full one), one row each. */
+export function renderOtherGatewayRuns(runs: readonly BenchResults[]): string[] {
+  const rows = runs.flatMap((run) =>
+    run.ratios
+      .filter((r) => r.scenario.startsWith('gateway '))
+      .map((r) => [
+        `${run.mode}${run.mode === 'full' ? '' : ' (smoke)'}, ${run.startedAt}`,
+        r.scenario,
+        `${r.description}, ${r.metric}`,
+        `${r.comparison} ${r.target}×`,
+        r.value === null ? 'n/a' : `${r.value}×`,
+        r.pass === null ? 'n/a' : r.pass ? 'yes' : '**no**',
+      ]),
+  );
+  if (rows.length === 0) return [];
+  return [
+    '### Other runs',
+    '',
+    ...table(['run', 'scenario', 'comparison', 'target', 'measured', 'met'], rows),
+    '',
+  ];
 }
