@@ -5,7 +5,10 @@ import { after, before, describe, test } from 'node:test';
 import { Registry, register as defaultRegistry } from 'prom-client';
 import WebSocket from 'ws';
 import {
+  MessageBody,
+  OnMessage,
   SseRoute,
+  StreamingGateway,
   StreamingMetricsController,
   WebSocketRoute,
   type SseContext,
@@ -31,6 +34,33 @@ class TrafficController {
     await ctx.writeSSE('hello', 'x');
     ctx.keepOpen();
   }
+}
+
+@StreamingGateway('/ws/events')
+class PingGateway {
+  @OnMessage('ping')
+  ping(@MessageBody() data: unknown): unknown {
+    return data;
+  }
+
+  @OnMessage('slow')
+  async slow(): Promise<string> {
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    return 'done';
+  }
+}
+
+function reply(socket: WebSocket, event: string, id: number): Promise<unknown> {
+  return new Promise((resolve) => {
+    const onMessage = (raw: WebSocket.RawData) => {
+      const message = JSON.parse(String(raw)) as { id?: number; data?: unknown };
+      if (message.id !== id) return;
+      socket.off('message', onMessage);
+      resolve(message.data);
+    };
+    socket.on('message', onMessage);
+    socket.send(JSON.stringify({ event, data: id, id }));
+  });
 }
 
 function openSocket(url: string): Promise<WebSocket> {
@@ -80,6 +110,7 @@ describe('streaming metrics over real connections', () => {
   before(async () => {
     app = await createStreamingTestApp({
       controllers: [TrafficController, StreamingMetricsController],
+      providers: [PingGateway],
       config: { metrics: { enabled: true, registry } },
     });
   });
@@ -157,6 +188,23 @@ describe('streaming metrics over real connections', () => {
       undefined,
     );
     assert.equal(sampleValue(samples, `${p}connections_closed_total`), 2);
+  });
+
+  test('gateway handlers are timed per event, the async wait included', async () => {
+    const socket = await openSocket(`${app.wsUrl}/ws/events`);
+    try {
+      assert.equal(await reply(socket, 'ping', 1), 1);
+      assert.equal(await reply(socket, 'ping', 2), 2);
+      assert.equal(await reply(socket, 'slow', 3), 'done');
+    } finally {
+      socket.close();
+    }
+    const { samples } = await scrape(app);
+    const name = 'forge_streaming_message_handler_duration_seconds';
+    assert.equal(sampleValue(samples, `${name}_count`, { event: 'ping' }), 2);
+    assert.equal(sampleValue(samples, `${name}_count`, { event: 'slow' }), 1);
+    const slowSum = sampleValue(samples, `${name}_sum`, { event: 'slow' }) ?? 0;
+    assert.ok(slowSum >= 0.025, `the slow handler's 30 ms wait is measured (${slowSum} s)`);
   });
 
   test('the metrics live in the given registry, not in the default one', async () => {
