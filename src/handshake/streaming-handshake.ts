@@ -67,6 +67,8 @@ export class StreamingHandshake<C extends BaseConnection = BaseConnection>
   private timer: NodeJS.Timeout | undefined;
   /** Whether the client has been answered (accepted, refused or timed out). */
   private answered = false;
+  /** When `run()` began (`performance.now()`), only while latencies are observed. */
+  private startedAt = 0;
 
   constructor(
     attempt: HandshakeAttempt<C>,
@@ -89,6 +91,7 @@ export class StreamingHandshake<C extends BaseConnection = BaseConnection>
   run(): void {
     const attempt = this.attempt;
     if (!attempt) return;
+    if (this.services.stats.latency) this.startedAt = performance.now();
     const options: AnyRouteOptions = this.route.options;
     const name = PROTOCOL_NAMES[this.protocol];
     const originPolicy = options.checkOrigin ?? attempt.settings.checkOrigin;
@@ -127,6 +130,7 @@ export class StreamingHandshake<C extends BaseConnection = BaseConnection>
     const attempt = this.attempt;
     if (!attempt) return Promise.reject(new InvalidStateError('The handshake has ended'));
     this.answered = true;
+    this.observe(true);
     // The attempt closes over the raw request and socket: drop it so that a long-lived
     // connection does not keep them reachable through its handshake.
     this.attempt = undefined;
@@ -141,6 +145,7 @@ export class StreamingHandshake<C extends BaseConnection = BaseConnection>
     if (this.answered) return;
     this.answered = true;
     this.services.stats.rejected(answer.reason);
+    this.observe(false);
     responder?.refuse(withHeaders(answer, this.writtenHeaders()));
   }
 
@@ -173,6 +178,13 @@ export class StreamingHandshake<C extends BaseConnection = BaseConnection>
     const { code, reason } = closeFromError(failure);
     if (this.fail) this.fail(conn, code, reason);
     else conn.close(code, reason);
+  }
+
+  private observe(accepted: boolean): void {
+    const sink = this.services.stats.latency;
+    if (sink && this.startedAt > 0) {
+      sink.handshake(this.protocol, accepted, (performance.now() - this.startedAt) / 1000);
+    }
   }
 
   private stopTimer(): void {
