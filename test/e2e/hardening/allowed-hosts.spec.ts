@@ -6,10 +6,17 @@ import assert from 'node:assert/strict';
 import {
   SseRoute,
   WebSocketRoute,
+  WebTransportRoute,
   type SseContext,
   type WebSocketConnection,
+  type WebTransportSession,
 } from '../../../src/index.js';
 import { createStreamingTestApp, type TestPlatform } from '../../../src/testing/index.js';
+import {
+  startWebTransportApp,
+  webTransportModule,
+} from '../web-transport/web-transport-fixture.js';
+import { http2SessionStatus } from '../web-transport/web-transport-raw-request.js';
 
 @Controller()
 class HostsController {
@@ -207,6 +214,34 @@ describe('allowedHosts unset', () => {
       assert.equal(status, 101, head);
     } finally {
       await app.close();
+    }
+  });
+});
+
+@Controller()
+class SessionController {
+  @WebTransportRoute('wt')
+  session(session: WebTransportSession): void {
+    session.keepOpen();
+  }
+}
+
+describe('allowedHosts (WebTransport)', () => {
+  test('a session for a rebinding :authority gets 421; an allowed one is accepted', async () => {
+    const wt = await startWebTransportApp(
+      webTransportModule([SessionController], { allowedHosts: ['127.0.0.1'] }),
+    );
+    try {
+      const url = wt.url('/wt');
+      const port = new URL(url).port;
+      const rebound = await http2SessionStatus(url, {
+        ':authority': `rebind.attacker.test:${port}`,
+        origin: `https://rebind.attacker.test:${port}`,
+      });
+      assert.equal(rebound, 421);
+      assert.equal(await http2SessionStatus(url), 200);
+    } finally {
+      await wt.close();
     }
   });
 });
