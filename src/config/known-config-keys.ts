@@ -71,6 +71,7 @@ const config: EveryKey<StreamingConfig> = {
   webTransport: true,
   adapter: true,
   slowConsumer: true,
+  allowedHosts: true,
   middleware: true,
   shutdownTimeout: true,
   headersTimeout: true,
