@@ -19,7 +19,10 @@ function main(): void {
   const section = [
     ...lines.slice(0, -1),
     '',
-    `Raw results of this section: \`${relative(process.cwd(), resolve(jsonArg))}\`.`,
+    `Raw results of this section: \`${relative(process.cwd(), resolve(jsonArg))}\`. Reproduce with ` +
+      `\`node dist/bench/runner.js --mode ${results.mode} --scenarios rest-broadcast --out ` +
+      `${relative(process.cwd(), resolve(jsonArg))}\`, then ` +
+      `\`node dist/bench/report/render-rest.js ${relative(process.cwd(), resolve(jsonArg))}\`.`,
     ...lines.slice(-1),
   ].join('\n');
   const mdPath = resolve(mdArg);
