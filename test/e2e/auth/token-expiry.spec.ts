@@ -8,8 +8,10 @@ import {
   CloseCode,
   OnMessage,
   StreamingGateway,
+  SseRoute,
   StreamingJwtGuard,
   WebSocketRoute,
+  type SseContext,
   type WebSocketConnection,
 } from '../../../src/index.js';
 import { createStreamingTestApp, type StreamingTestApp } from '../../../src/testing/index.js';
@@ -57,6 +59,12 @@ class RawController {
   raw(conn: WebSocketConnection): void {
     conn.keepOpen();
   }
+
+  @SseRoute('/feed')
+  @UseGuards(StreamingJwtGuard)
+  feed(ctx: SseContext): void {
+    ctx.keepOpen();
+  }
 }
 
 async function openSecure(app: StreamingTestApp, token: string): Promise<GatewayTestClient> {
@@ -90,6 +98,17 @@ describe('StreamingJwtGuard closeOnExpiry and $auth', () => {
     assert.equal(code, 4401);
     assert.equal(reason, 'token expired');
     assert.ok(at >= expOf(token) * 1000 - 50, `closed ${expOf(token) * 1000 - at} ms before exp`);
+  });
+
+  it('ends an SSE stream at the token expiry', async () => {
+    const token = await tokenFor('alice', 2);
+    const response = await fetch(`${app.url}/feed`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    assert.equal(response.status, 200);
+    const body = await response.text(); // resolves once the server ends the stream
+    assert.ok(body.length > 0);
+    assert.ok(Date.now() >= expOf(token) * 1000 - 50, 'ended at the expiry, not before');
   });
 
   it('$auth with a fresh token keeps a gateway connection open past the first expiry', async () => {
