@@ -54,6 +54,7 @@ const jwt: EveryKey<StreamingJwtOptions> = {
   issuer: true,
   audience: true,
   clockToleranceSec: true,
+  closeOnExpiry: true,
 };
 const rooms: EveryKey<RoomsConfig> = {
   history: true,

@@ -64,6 +64,7 @@ export class StreamingHandshake<C extends BaseConnection = BaseConnection>
   failure: unknown;
 
   private attempt: HandshakeAttempt<C> | undefined;
+  private acceptListeners: ((conn: C) => void)[] | undefined;
   private readonly fail: HandshakeAttempt<C>['fail'];
   private accepted: Promise<C> | undefined;
   private release: (() => void) | undefined;
@@ -88,6 +89,15 @@ export class StreamingHandshake<C extends BaseConnection = BaseConnection>
   /** Stores a value the connection will expose through `conn.get(key)`. */
   set(key: string, value: unknown): void {
     this.values.set(key, value);
+  }
+
+  /**
+   * Calls `listener` with the connection once it is accepted (guards use it to bind what they
+   * verified, e.g. a token's expiry, to the connection). Never called for a refused attempt.
+   */
+  onAccepted(listener: (conn: C) => void): void {
+    if (this.connection) listener(this.connection);
+    else (this.acceptListeners ??= []).push(listener);
   }
 
   /** Runs the attempt to its end (never throws). */
@@ -143,7 +153,13 @@ export class StreamingHandshake<C extends BaseConnection = BaseConnection>
     // The attempt closes over the raw request and socket: drop it so that a long-lived
     // connection does not keep them reachable through its handshake.
     this.attempt = undefined;
-    this.accepted = attempt.accept(this.values).then((conn) => (this.connection = conn));
+    this.accepted = attempt.accept(this.values).then((conn) => {
+      this.connection = conn;
+      const listeners = this.acceptListeners;
+      this.acceptListeners = undefined;
+      if (listeners) for (const listener of listeners) listener(conn);
+      return conn;
+    });
     return this.accepted;
   }
 

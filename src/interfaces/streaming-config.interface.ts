@@ -236,4 +236,9 @@ export interface StreamingJwtOptions {
   audience?: string;
   /** Accepted clock skew in seconds. Default 5. */
   clockToleranceSec?: number;
+  /**
+   * Close an accepted connection with 4401 (`CloseCode.TokenExpired`) when its token's `exp`
+   * passes, unless the client sent a fresh token with `$auth` before. Default false.
+   */
+  closeOnExpiry?: boolean;
 }
