@@ -1,5 +1,6 @@
 import { createServer, type ServerResponse } from 'node:http';
 import { portOf, type BenchServer } from './bench-server.js';
+import { acceptSseSubscriber } from './sse-subscriber.js';
 
 /** Plain `node:http` SSE: one string per event written with `res.write` to every subscriber. */
 export async function startHttpSse(): Promise<BenchServer> {
@@ -9,14 +10,7 @@ export async function startHttpSse(): Promise<BenchServer> {
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(200, {
-      'content-type': 'text/event-stream',
-      'cache-control': 'no-cache',
-      connection: 'keep-alive',
-    });
-    res.write(':ok\n\n');
-    subscribers.add(res);
-    res.on('close', () => subscribers.delete(res));
+    acceptSseSubscriber(res, subscribers);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {

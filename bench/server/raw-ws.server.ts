@@ -1,20 +1,9 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import * as wsModule from 'ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { BENCH_TOKEN } from '../bench-config.js';
 import { hasToken, portOf, type BenchServer } from './bench-server.js';
-
-interface FrameOptions {
-  fin: boolean;
-  rsv1: boolean;
-  opcode: number;
-  mask: boolean;
-  readOnly: boolean;
-}
-const { Sender } = wsModule as unknown as {
-  Sender: { frame(data: Buffer, options: FrameOptions): Buffer[] };
-};
+import { textFrame } from './text-frame.js';
 
 /**
  * Raw `ws` on `node:http`. `naive` broadcasts with `client.send(payload)` per client (ws frames
@@ -47,14 +36,7 @@ export async function startRawWs(mode: 'naive' | 'frame-once'): Promise<BenchSer
           for (const ws of subscribers) ws.send(payload);
         }
       : (payload: string) => {
-          const parts = Sender.frame(Buffer.from(payload), {
-            fin: true,
-            rsv1: false,
-            opcode: 1,
-            mask: false,
-            readOnly: false,
-          });
-          const frame = parts.length === 1 ? parts[0] : Buffer.concat(parts);
+          const frame = textFrame(payload);
           for (const ws of subscribers) {
             (ws as unknown as { _socket: Socket })._socket.write(frame);
           }

@@ -1,6 +1,8 @@
 import { createServer, type ServerResponse } from 'node:http';
 import { portOf, type BenchServer } from './bench-server.js';
 import { serveBroadcastRequest } from './broadcast-request.js';
+import { closeHttpServer } from './close-http-server.js';
+import { acceptSseSubscriber } from './sse-subscriber.js';
 import { installWriteCounter } from './write-counter.js';
 
 /**
@@ -19,23 +21,12 @@ export async function startRestHttpSse(): Promise<BenchServer> {
       serveBroadcastRequest(req, res, (request) => send(request.message));
       return;
     }
-    res.writeHead(200, {
-      'content-type': 'text/event-stream',
-      'cache-control': 'no-cache',
-      connection: 'keep-alive',
-    });
-    res.write(':ok\n\n');
-    subscribers.add(res);
-    res.on('close', () => subscribers.delete(res));
+    acceptSseSubscriber(res, subscribers);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     port: portOf(server),
     broadcast: send,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => closeHttpServer(server),
   };
 }

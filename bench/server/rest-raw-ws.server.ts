@@ -1,33 +1,11 @@
 import { createServer } from 'node:http';
 import type { Socket } from 'node:net';
-import * as wsModule from 'ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { portOf, type BenchServer } from './bench-server.js';
 import { serveBroadcastRequest } from './broadcast-request.js';
+import { closeHttpServer } from './close-http-server.js';
+import { textFrame } from './text-frame.js';
 import { installWriteCounter } from './write-counter.js';
-
-interface FrameOptions {
-  fin: boolean;
-  rsv1: boolean;
-  opcode: number;
-  mask: boolean;
-  readOnly: boolean;
-}
-const { Sender } = wsModule as unknown as {
-  Sender: { frame(data: Buffer, options: FrameOptions): Buffer[] };
-};
-
-/** One unmasked text frame holding `message`, built once. */
-function textFrame(message: string): Buffer {
-  const parts = Sender.frame(Buffer.from(message), {
-    fin: true,
-    rsv1: false,
-    opcode: 1,
-    mask: false,
-    readOnly: false,
-  });
-  return parts.length === 1 ? parts[0] : Buffer.concat(parts);
-}
 
 /**
  * Raw `node:http` + `ws`: `/fan` subscribers, and `POST /broadcast {message}` that frames the
@@ -53,11 +31,9 @@ export async function startRestRawWs(): Promise<BenchServer> {
   return {
     port: portOf(server),
     broadcast: send,
-    close: () =>
-      new Promise<void>((resolve) => {
-        wss.close();
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => {
+      wss.close();
+      return closeHttpServer(server);
+    },
   };
 }
