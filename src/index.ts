@@ -77,6 +77,11 @@ export { StreamingHandshake } from './handshake/streaming-handshake.js';
 
 export { StreamingJwtGuard, extractToken } from './guards/streaming-jwt.guard.js';
 export {
+  TOKEN_LEASE_KEY,
+  type TokenLease,
+  type TokenRenewal,
+} from './interfaces/token-lease.interface.js';
+export {
   StreamingRateLimitGuard,
   StreamingRateLimit,
   type StreamingRateLimitOptions,

@@ -54,6 +54,7 @@ const jwt: EveryKey<StreamingJwtOptions> = {
   issuer: true,
   audience: true,
   clockToleranceSec: true,
+  closeOnExpiry: true,
 };
 const rooms: EveryKey<RoomsConfig> = {
   history: true,
@@ -71,6 +72,7 @@ const config: EveryKey<StreamingConfig> = {
   webTransport: true,
   adapter: true,
   slowConsumer: true,
+  allowedHosts: true,
   middleware: true,
   shutdownTimeout: true,
   headersTimeout: true,

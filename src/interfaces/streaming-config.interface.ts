@@ -132,6 +132,15 @@ export interface StreamingConfig {
   adapter?: StreamingAdapter;
   /** Default slow-consumer policy. Default `'drop-oldest'`. */
   slowConsumer?: SlowConsumerPolicy;
+  /**
+   * Host names the server answers for, checked on every WebSocket upgrade, SSE request and
+   * WebTransport session before anything else: a request whose `Host` (`:authority`) is not
+   * listed gets 421 (Misdirected Request), which defeats DNS rebinding. Entries are
+   * `example.com` (any port), `example.com:8443`, `*.example.com` (subdomains) or `[::1]`.
+   * With a list, the same-origin rule (`checkOrigin: true`) compares the Origin's host with it
+   * instead of with `Host`. Routes may override it. Default: unset, every `Host` is accepted.
+   */
+  allowedHosts?: readonly string[];
   /** Functional middleware applied to every route, outermost first. */
   middleware?: StreamingMiddleware[];
   /** Longest graceful shutdown waits for connections to close, in milliseconds. Default 5 000. */
@@ -203,6 +212,7 @@ export interface ResolvedStreamingConfig {
   webTransport: WebTransportConfig;
   adapter: StreamingAdapter | undefined;
   slowConsumer: SlowConsumerPolicy;
+  allowedHosts: readonly string[] | undefined;
   middleware: StreamingMiddleware[];
   shutdownTimeout: number;
   headersTimeout: number;
@@ -226,4 +236,9 @@ export interface StreamingJwtOptions {
   audience?: string;
   /** Accepted clock skew in seconds. Default 5. */
   clockToleranceSec?: number;
+  /**
+   * Close an accepted connection with 4401 (`CloseCode.TokenExpired`) when its token's `exp`
+   * passes, unless the client sent a fresh token with `$auth` before. Default false.
+   */
+  closeOnExpiry?: boolean;
 }
