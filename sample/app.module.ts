@@ -10,6 +10,7 @@ import { DashboardModule } from './dashboard/dashboard.module.js';
 import { EchoModule } from './echo/echo.module.js';
 import { EventsModule } from './events/events.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
+import { OpsModule } from './ops/ops.module.js';
 import { PageModule } from './page/page.module.js';
 import { WebTransportModule } from './webtransport/web-transport.module.js';
 
@@ -32,6 +33,7 @@ export class SampleAppModule {
         AdminModule,
         WebTransportModule,
         PageModule,
+        OpsModule,
       ],
     };
   }

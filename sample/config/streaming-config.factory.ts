@@ -1,4 +1,5 @@
 import type { OriginCheck, StreamingAdapter, StreamingConfig } from 'nestjs-forge-streaming';
+import { Registry } from 'prom-client';
 import type { SampleConfig } from './sample-config.js';
 
 function hostname(value: string): string | undefined {
@@ -28,6 +29,8 @@ export function streamingConfigFor(
     jwt: { secret: config.jwtSecret },
     // chat rooms keep their last 500 events for 10 minutes: reconnecting pages recover them
     rooms: { history: { '*': { size: 500, ttlMs: 10 * 60_000 } } },
+    // GET /metrics; a registry per app, so several instances may share one process
+    metrics: { enabled: true, registry: new Registry() },
     websocket: {
       checkOrigin: listed ?? true,
       maxMessageSize: config.maxMessageSize,
