@@ -75,6 +75,7 @@ export function resolveStreamingConfig(config: StreamingConfig = {}): ResolvedSt
   assertKnownKeys('webTransport', config.webTransport);
   assertKnownKeys('jwt', config.jwt);
   assertKnownKeys('rooms', config.rooms);
+  assertKnownKeys('metrics', config.metrics);
   const resolved: ResolvedStreamingConfig = {
     websocket: { ...DEFAULT_WEBSOCKET_CONFIG, ...stripUndefined(config.websocket) },
     sse: { ...DEFAULT_SSE_CONFIG, ...stripUndefined(config.sse) },
@@ -88,6 +89,7 @@ export function resolveStreamingConfig(config: StreamingConfig = {}): ResolvedSt
     requestTimeout: config.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT,
     jwt: config.jwt,
     rooms: config.rooms,
+    metrics: config.metrics,
   };
   const ws = resolved.websocket;
   assertBoolean('websocket.enabled', ws.enabled);

@@ -64,12 +64,15 @@ export class StreamingHandshake<C extends BaseConnection = BaseConnection>
   failure: unknown;
 
   private attempt: HandshakeAttempt<C> | undefined;
+  private acceptListeners: ((conn: C) => void)[] | undefined;
   private readonly fail: HandshakeAttempt<C>['fail'];
   private accepted: Promise<C> | undefined;
   private release: (() => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
   /** Whether the client has been answered (accepted, refused or timed out). */
   private answered = false;
+  /** When `run()` began (`performance.now()`), only while latencies are observed. */
+  private startedAt = 0;
 
   constructor(
     attempt: HandshakeAttempt<C>,
@@ -88,10 +91,20 @@ export class StreamingHandshake<C extends BaseConnection = BaseConnection>
     this.values.set(key, value);
   }
 
+  /**
+   * Calls `listener` with the connection once it is accepted (guards use it to bind what they
+   * verified, e.g. a token's expiry, to the connection). Never called for a refused attempt.
+   */
+  onAccepted(listener: (conn: C) => void): void {
+    if (this.connection) listener(this.connection);
+    else (this.acceptListeners ??= []).push(listener);
+  }
+
   /** Runs the attempt to its end (never throws). */
   run(): void {
     const attempt = this.attempt;
     if (!attempt) return;
+    if (this.services.stats.latency) this.startedAt = performance.now();
     const options: AnyRouteOptions = this.route.options;
     const name = PROTOCOL_NAMES[this.protocol];
     const allowedHosts = options.allowedHosts ?? this.services.allowedHosts;
@@ -136,10 +149,17 @@ export class StreamingHandshake<C extends BaseConnection = BaseConnection>
     const attempt = this.attempt;
     if (!attempt) return Promise.reject(new InvalidStateError('The handshake has ended'));
     this.answered = true;
+    this.observe(true);
     // The attempt closes over the raw request and socket: drop it so that a long-lived
     // connection does not keep them reachable through its handshake.
     this.attempt = undefined;
-    this.accepted = attempt.accept(this.values).then((conn) => (this.connection = conn));
+    this.accepted = attempt.accept(this.values).then((conn) => {
+      this.connection = conn;
+      const listeners = this.acceptListeners;
+      this.acceptListeners = undefined;
+      if (listeners) for (const listener of listeners) listener(conn);
+      return conn;
+    });
     return this.accepted;
   }
 
@@ -150,6 +170,7 @@ export class StreamingHandshake<C extends BaseConnection = BaseConnection>
     if (this.answered) return;
     this.answered = true;
     this.services.stats.rejected(answer.reason);
+    this.observe(false);
     responder?.refuse(withHeaders(answer, this.writtenHeaders()));
   }
 
@@ -182,6 +203,13 @@ export class StreamingHandshake<C extends BaseConnection = BaseConnection>
     const { code, reason } = closeFromError(failure);
     if (this.fail) this.fail(conn, code, reason);
     else conn.close(code, reason);
+  }
+
+  private observe(accepted: boolean): void {
+    const sink = this.services.stats.latency;
+    if (sink && this.startedAt > 0) {
+      sink.handshake(this.protocol, accepted, (performance.now() - this.startedAt) / 1000);
+    }
   }
 
   private stopTimer(): void {

@@ -1,3 +1,4 @@
+import type { Registry as PromRegistry } from 'prom-client';
 import type { RoomHistoryLimits, StreamingAdapter } from './streaming-adapter.interface.js';
 import type { StreamingMiddleware } from './streaming-middleware.interface.js';
 
@@ -161,6 +162,24 @@ export interface StreamingConfig {
   jwt?: StreamingJwtOptions;
   /** Room history and recovery (see {@link RoomsConfig}). */
   rooms?: RoomsConfig;
+  /** Prometheus metrics through `prom-client` (see {@link StreamingMetricsConfig}). */
+  metrics?: StreamingMetricsConfig;
+}
+
+/**
+ * Prometheus metrics of this instance, registered through `prom-client` (an optional peer:
+ * `npm install prom-client`). Served by `StreamingMetricsController` (`GET /metrics`) when the
+ * app mounts it, or read with `StreamingMetrics.metrics()`.
+ */
+export interface StreamingMetricsConfig {
+  /** Registers the metrics at start-up. Default false. */
+  enabled?: boolean;
+  /** The registry to register in. Default `prom-client`'s global `register`. */
+  registry?: PromRegistry;
+  /** Prefix of every metric name. Default `'forge_streaming_'`. */
+  prefix?: string;
+  /** Upper bounds of the latency histograms' buckets, in seconds. Default 0.5 ms to 10 s. */
+  buckets?: number[];
 }
 
 /**
@@ -200,6 +219,7 @@ export interface ResolvedStreamingConfig {
   requestTimeout: number;
   jwt: StreamingJwtOptions | undefined;
   rooms: RoomsConfig | undefined;
+  metrics: StreamingMetricsConfig | undefined;
 }
 
 /** How `StreamingJwtGuard` verifies tokens (with `jose`). */
@@ -216,4 +236,9 @@ export interface StreamingJwtOptions {
   audience?: string;
   /** Accepted clock skew in seconds. Default 5. */
   clockToleranceSec?: number;
+  /**
+   * Close an accepted connection with 4401 (`CloseCode.TokenExpired`) when its token's `exp`
+   * passes, unless the client sent a fresh token with `$auth` before. Default false.
+   */
+  closeOnExpiry?: boolean;
 }
