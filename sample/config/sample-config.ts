@@ -19,6 +19,8 @@ export interface SampleConfig {
   readonly redisUrl: string | undefined;
   /** Allowed browser origins; empty means the app's own origin. `ALLOWED_ORIGINS`, comma list. */
   readonly allowedOrigins: readonly string[];
+  /** Host names the app answers for (others get 421). `ALLOWED_HOSTS`, comma list; unset, any. */
+  readonly allowedHosts: readonly string[] | undefined;
   /** Most concurrent WebSocket connections. `WS_MAX_CONNECTIONS`, default 10 000. */
   readonly wsMaxConnections: number | undefined;
   /** Most concurrent SSE connections. `SSE_MAX_CONNECTIONS`, default 10 000. */
@@ -81,6 +83,19 @@ function origins(env: SampleEnv): string[] {
     });
 }
 
+function hosts(env: SampleEnv): string[] | undefined {
+  const listed = (env.ALLOWED_HOSTS ?? '')
+    .split(',')
+    .map((host) => host.trim())
+    .filter((host) => host.length > 0);
+  for (const host of listed) {
+    if (/[\s/@]/.test(host)) {
+      throw new SampleConfigError('ALLOWED_HOSTS', host, 'host names like app.example[:port]');
+    }
+  }
+  return listed.length > 0 ? listed : undefined;
+}
+
 /** Reads the sample's settings from `env` (defaults from the design's sample section). */
 export function loadSampleConfig(env: SampleEnv = process.env): SampleConfig {
   const redisUrl = env.REDIS_URL?.trim();
@@ -92,6 +107,7 @@ export function loadSampleConfig(env: SampleEnv = process.env): SampleConfig {
     jwtSecret: env.JWT_SECRET || DEFAULT_JWT_SECRET,
     redisUrl: redisUrl ? redisUrl : undefined,
     allowedOrigins: origins(env),
+    allowedHosts: hosts(env),
     wsMaxConnections: optionalInteger(env, 'WS_MAX_CONNECTIONS', 1),
     sseMaxConnections: optionalInteger(env, 'SSE_MAX_CONNECTIONS', 1),
     maxMessageSize: integer(env, 'MAX_MESSAGE_SIZE', 65536, 1, 64 * 1024 * 1024),

@@ -27,6 +27,7 @@ export function streamingConfigFor(
   return {
     adapter,
     jwt: { secret: config.jwtSecret },
+    ...(config.allowedHosts ? { allowedHosts: config.allowedHosts } : {}),
     // chat rooms keep their last 500 events for 10 minutes: reconnecting pages recover them
     rooms: { history: { '*': { size: 500, ttlMs: 10 * 60_000 } } },
     // GET /metrics; a registry per app, so several instances may share one process

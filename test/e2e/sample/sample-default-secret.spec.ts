@@ -2,6 +2,10 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { test } from 'node:test';
+import {
+  DefaultSecretInProductionError,
+  jwtSecretNotice,
+} from '../../../sample/config/jwt-secret-policy.js';
 
 const root = resolve(import.meta.dirname, '..', '..', '..', '..');
 const main = resolve(root, 'dist', 'sample', 'main.js');
@@ -128,9 +132,7 @@ test('NODE_ENV=production with a secret of its own starts without the notice', a
   }
 });
 
-test('jwtSecretNotice: a secret of its own is silent, the default is named, production refuses it', async () => {
-  const { jwtSecretNotice, DefaultSecretInProductionError } =
-    await import('../../../sample/config/jwt-secret-policy.js');
+test('jwtSecretNotice: a secret of its own is silent, the default is named, production refuses it', () => {
   assert.equal(jwtSecretNotice({ JWT_SECRET: 'own' }), undefined);
   assert.equal(jwtSecretNotice({ JWT_SECRET: 'own', NODE_ENV: 'production' }), undefined);
   assert.match(jwtSecretNotice({}) ?? '', /default secret "dev-secret"/);
