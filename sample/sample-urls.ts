@@ -23,6 +23,7 @@ export function describeEndpoints(
     `  SSE notifications     ${http}/notifications?access_token=<token>`,
     `  Notify a user         POST ${http}/notifications/:userId {...}`,
     `  Broadcast             POST ${http}/broadcast {"message":...,"protocol"?,"room"?}`,
+    `  Cut a user's sockets  POST ${http}/disconnect {"userId":...,"room"?}`,
     `  Statistics            ${http}/stats`,
   ];
   if (webTransportPort !== undefined) {

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
 import {
+  forUser,
   inRoom,
   protocol,
   StreamEvent,
@@ -9,6 +10,16 @@ import {
   type StreamingStats,
 } from 'nestjs-forge-streaming';
 import { parseBroadcastRequest } from './broadcast-request.js';
+import { parseDisconnectRequest } from './disconnect-request.js';
+
+/** The close code of `POST /disconnect` (an application code: clients reconnect). */
+export const OPERATOR_DISCONNECT_CODE = 4000;
+
+/** What `POST /disconnect` answers. */
+export interface DisconnectResponse {
+  /** How many connections of this instance were closed. */
+  readonly disconnected: number;
+}
 
 /** What `POST /broadcast` answers. */
 export interface BroadcastResponse extends BroadcastResult {
@@ -16,7 +27,10 @@ export interface BroadcastResponse extends BroadcastResult {
   readonly filters: { protocol?: string; room?: string };
 }
 
-/** Operator endpoints: broadcast to everyone (optionally filtered) and read statistics. */
+/**
+ * Operator endpoints: broadcast to everyone (optionally filtered), cut a user's WebSocket
+ * connections, and read statistics.
+ */
 @Controller()
 export class AdminController {
   constructor(@Inject(StreamingManager) private readonly manager: StreamingManager) {}
@@ -35,6 +49,26 @@ export class AdminController {
     const event = new StreamEvent('broadcast', JSON.stringify(request.message));
     const result = await this.manager.broadcast(event, ...filters);
     return { ...result, filters: { protocol: request.protocol, room: request.room } };
+  }
+
+  /**
+   * `POST /disconnect { userId, room? }`: closes the user's WebSocket connections on this
+   * instance (in `room` only, when given) with {@link OPERATOR_DISCONNECT_CODE}. Reconnecting
+   * clients come back and recover what they missed.
+   */
+  @Post('disconnect')
+  @HttpCode(200)
+  async disconnect(@Body() body: unknown): Promise<DisconnectResponse> {
+    const request = parseDisconnectRequest(body);
+    const filters: ConnectionFilter[] = [forUser(request.userId), protocol('websocket')];
+    if (request.room) filters.push(inRoom(request.room));
+    const targets = this.manager.connections(...filters);
+    const closed = await Promise.all(
+      targets.map((conn) =>
+        this.manager.disconnect(conn.id, OPERATOR_DISCONNECT_CODE, 'disconnected by the operator'),
+      ),
+    );
+    return { disconnected: closed.filter(Boolean).length };
   }
 
   /** `GET /stats`: the streaming statistics (cluster figures included with Redis). */

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AdminController } from './admin.controller.js';
 
-/** `POST /broadcast`, `GET /stats`. */
+/** `POST /broadcast`, `POST /disconnect`, `GET /stats`. */
 @Module({ controllers: [AdminController] })
 export class AdminModule {}

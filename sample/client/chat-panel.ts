@@ -1,6 +1,12 @@
+import {
+  createStreamingClient,
+  StreamingRequestError,
+  type RecoveredData,
+  type StreamingClient,
+  type StreamingClientState,
+} from 'nestjs-forge-streaming/client';
 import type { BroadcastPanel } from './broadcast-panel.js';
 import { appendLog, byId, clock, fetchJson, setStatus } from './dom.js';
-import { GatewaySocket, describeGatewayError } from './gateway-socket.js';
 import type { Session, SignedIn } from './session.js';
 
 interface ChatMessage {
@@ -19,6 +25,18 @@ const PRESENCE_REFRESH_MS = 2000;
 /** How long "… is typing" stays shown, and how often typing is announced. */
 const TYPING_SHOWN_MS = 3000;
 const TYPING_EVERY_MS = 1000;
+/** Reconnect quickly in the demo: first delay under 250 ms, never more than 3 s. */
+const RECONNECT = { initialDelayMs: 250, maxDelayMs: 3000 };
+/** Offsets of this page's own messages remembered, to skip them when a recovery replays them. */
+const OWN_OFFSETS_KEPT = 500;
+
+/** What the connection line says in each client state. */
+const STATE_TEXT: Record<StreamingClientState, string> = {
+  connecting: 'Connecting…',
+  open: 'Connected',
+  reconnecting: 'Connection lost: reconnecting…',
+  closed: 'Disconnected',
+};
 
 function isChatMessage(value: unknown): value is ChatMessage {
   if (value === null || typeof value !== 'object') return false;
@@ -36,14 +54,29 @@ function webSocketUrl(path: string): string {
   return `${scheme}//${location.host}${path}`;
 }
 
+/** One line for a failed request: its message and, for validation, why. */
+function describeRequestError(error: unknown): string {
+  if (!(error instanceof StreamingRequestError)) return String(error);
+  const { code, status, message, details } = error.error;
+  const why = Array.isArray(details) ? `: ${details.join('; ')}` : '';
+  return `${code} (${status}) ${message}${why}`;
+}
+
 /**
- * Chat rooms over the event gateway `/ws/rooms/:room`: `chat.send` (with its reply or validation
- * error), `chat.typing`, `chat.history`, and `chat.message` / `presence.*` events. The token
- * travels in the `access_token` subprotocol, so it stays out of URLs and logs. The member list
- * comes from `GET /chat/:room/presence`, refreshed on presence events.
+ * Chat rooms over the event gateway `/ws/rooms/:room` through the reconnecting client of
+ * `nestjs-forge-streaming/client`: `chat.send` (with its reply or validation error),
+ * `chat.typing`, `chat.history`, and `chat.message` / `presence.*` events. The token travels in
+ * the `access_token` subprotocol, so it stays out of URLs and logs.
+ *
+ * When the connection drops the client reconnects by itself and recovers the messages missed
+ * meanwhile (shown once, in order). When they cannot be recovered (the server restarted without
+ * its history), the panel says "history lost — reloaded" and asks `chat.history` again. The
+ * member list comes from `GET /chat/:room/presence`, refreshed on presence events.
  */
 export class ChatPanel {
   private readonly status = byId<HTMLParagraphElement>('chat-status');
+  private readonly connection = byId<HTMLParagraphElement>('chat-connection');
+  private readonly notice = byId<HTMLParagraphElement>('chat-notice');
   private readonly log = byId<HTMLOListElement>('chat-log');
   private readonly presence = byId<HTMLUListElement>('presence-list');
   private readonly roomInput = byId<HTMLInputElement>('chat-room');
@@ -52,8 +85,8 @@ export class ChatPanel {
   private readonly messageInput = byId<HTMLInputElement>('chat-message');
   private readonly sendButton = byId<HTMLButtonElement>('chat-send');
   private readonly typing = byId<HTMLParagraphElement>('chat-typing');
-  private socket: WebSocket | undefined;
-  private gateway: GatewaySocket | undefined;
+  private client: StreamingClient | undefined;
+  private readonly ownOffsets = new Set<string>();
   private typingTimer: number | undefined;
   private lastTypingSent = 0;
   private room: string | undefined;
@@ -87,52 +120,96 @@ export class ChatPanel {
     if (!user || !room) return;
     this.leave();
     this.room = room;
+    this.ownOffsets.clear();
     setStatus(this.status, `Joining ${room}…`);
-    const socket = new WebSocket(webSocketUrl(`/ws/rooms/${encodeURIComponent(room)}`), [
-      'forge.v1.json',
-      'access_token',
-      user.token,
-    ]);
-    const gateway = new GatewaySocket(socket);
-    this.socket = socket;
-    this.gateway = gateway;
-    gateway.on('chat.message', (data) => {
+    const client = createStreamingClient(webSocketUrl(`/ws/rooms/${encodeURIComponent(room)}`), {
+      protocols: ['forge.v1.json', 'access_token', user.token],
+      reconnect: RECONNECT,
+    });
+    this.client = client;
+    let opened = false;
+    client.on('chat.message', (data: unknown, envelope) => {
+      if (envelope.offset !== undefined && this.ownOffsets.has(envelope.offset)) return;
       if (isChatMessage(data)) appendLog(this.log, `${clock()} ${data.userId}`, data.text);
     });
-    gateway.on('chat.typing', (data) => this.showTyping(data));
-    gateway.on('presence.join', () => void this.refreshPresence());
-    gateway.on('presence.leave', () => void this.refreshPresence());
-    gateway.onOther = (value) => this.broadcasts.received('WebSocket chat', value);
-    socket.addEventListener('open', () => {
-      setStatus(this.status, `In room ${room} as ${user.userId}`, 'ok');
-      this.setJoined(true);
+    client.on('chat.typing', (data: unknown) => this.showTyping(data));
+    client.on('presence.join', () => void this.refreshPresence());
+    client.on('presence.leave', () => void this.refreshPresence());
+    client.on('frame', (value: unknown) => this.broadcasts.received('WebSocket chat', value));
+    client.on('recovered', (outcome: RecoveredData) => this.recovered(client, outcome));
+    client.on('state', (state: StreamingClientState) => {
+      if (this.client !== client) return;
+      this.showConnection(state);
+      if (state === 'open') {
+        this.opened(client, room, user, opened);
+        opened = true;
+      } else {
+        this.setJoined(false);
+        if (state === 'reconnecting') setStatus(this.status, `Reconnecting to ${room}…`, 'warn');
+        if (state === 'closed') {
+          this.client = undefined;
+          this.stopPresence();
+          setStatus(this.status, `Left ${room} (the server refused the connection)`, 'warn');
+        }
+      }
+    });
+  }
+
+  /** The connection is open: the first time, or again after a reconnect. */
+  private opened(client: StreamingClient, room: string, user: SignedIn, again: boolean): void {
+    setStatus(this.status, `In room ${room} as ${user.userId}`, 'ok');
+    this.setJoined(true);
+    void this.refreshPresence();
+    if (!again) {
       appendLog(this.log, clock(), `You joined ${room}`, 'mine');
-      void this.loadHistory(gateway);
-      void this.refreshPresence();
+      void this.loadHistory(client);
       this.presenceTimer = window.setInterval(
         () => void this.refreshPresence(),
         PRESENCE_REFRESH_MS,
       );
-    });
-    socket.addEventListener('close', (event) => {
-      if (this.socket !== socket) return;
-      this.socket = undefined;
-      this.gateway = undefined;
-      this.setJoined(false);
-      const why = event.code === 1008 ? 'too many messages' : event.reason || `code ${event.code}`;
-      setStatus(this.status, `Left ${room} (${why})`, event.code === 1000 ? 'info' : 'warn');
-    });
+      return;
+    }
+    // Without an offset of the room there is nothing to recover from: reload its history.
+    if (!(room in client.offsets)) this.historyLost(client, 'reconnected — history reloaded');
   }
 
-  /** The room's last messages (`chat.history`), shown once joined. */
-  private async loadHistory(gateway: GatewaySocket): Promise<void> {
-    const reply = await gateway.request('chat.history', { limit: 20 });
-    if (!reply.ok || !Array.isArray(reply.data)) return;
-    for (const message of reply.data as unknown[]) {
+  /** A reconnect's recovery outcome: missed messages arrived already, or they are gone. */
+  private recovered(client: StreamingClient, outcome: RecoveredData): void {
+    if (this.client !== client || outcome.room !== this.room) return;
+    if (outcome.recovered) {
+      this.notice.textContent = '';
+      delete this.notice.dataset.reason;
+      return;
+    }
+    this.historyLost(client, 'history lost — reloaded', outcome.reason);
+  }
+
+  private historyLost(client: StreamingClient, text: string, reason?: string): void {
+    this.notice.textContent = reason ? `${text} (${reason})` : text;
+    this.notice.dataset.reason = reason ?? 'no-offset';
+    appendLog(this.log, clock(), this.notice.textContent, 'notice');
+    void this.loadHistory(client);
+  }
+
+  /** The room's last messages (`chat.history`). */
+  private async loadHistory(client: StreamingClient): Promise<void> {
+    let messages: unknown;
+    try {
+      messages = await client.request('chat.history', { limit: 20 });
+    } catch {
+      return;
+    }
+    if (!Array.isArray(messages) || this.client !== client) return;
+    for (const message of messages as unknown[]) {
       if (isChatMessage(message)) {
         appendLog(this.log, `earlier ${message.userId}`, message.text, 'history');
       }
     }
+  }
+
+  private showConnection(state: StreamingClientState): void {
+    this.connection.dataset.state = state;
+    setStatus(this.connection, STATE_TEXT[state], state === 'open' ? 'ok' : 'warn');
   }
 
   /** Shows who is typing for a few seconds (`chat.typing`). */
@@ -147,40 +224,59 @@ export class ChatPanel {
   /** Tells the room this user types, at most once per {@link TYPING_EVERY_MS}. */
   private typed(): void {
     const now = Date.now();
-    if (now - this.lastTypingSent < TYPING_EVERY_MS) return;
+    if (now - this.lastTypingSent < TYPING_EVERY_MS || this.client?.state !== 'open') return;
     this.lastTypingSent = now;
-    this.gateway?.emit('chat.typing', {});
+    this.client.emit('chat.typing', {});
   }
 
   private leave(): void {
-    const socket = this.socket;
-    this.socket = undefined;
-    window.clearInterval(this.presenceTimer);
-    this.presenceTimer = undefined;
-    this.presence.replaceChildren();
+    const client = this.client;
+    this.client = undefined;
+    this.stopPresence();
     this.setJoined(false);
-    if (socket) {
-      socket.close(1000, 'left');
+    this.notice.textContent = '';
+    if (client) {
+      client.close();
+      this.connection.textContent = '';
+      delete this.connection.dataset.state;
       appendLog(this.log, clock(), `You left ${this.room ?? ''}`, 'mine');
       setStatus(this.status, 'Not in a room');
     }
   }
 
+  private stopPresence(): void {
+    window.clearInterval(this.presenceTimer);
+    this.presenceTimer = undefined;
+    this.presence.replaceChildren();
+  }
+
   private send(): void {
     const text = this.messageInput.value.trim();
     const user = this.user;
-    const gateway = this.gateway;
-    if (!text || !user || !gateway || this.socket?.readyState !== WebSocket.OPEN) return;
+    const client = this.client;
+    if (!text || !user || client?.state !== 'open') return;
     this.messageInput.value = '';
     this.messageInput.focus();
-    void gateway.request('chat.send', { text }).then((reply) => {
-      if (reply.ok) appendLog(this.log, `${clock()} ${user.userId} (you)`, text, 'mine');
-      else appendLog(this.log, `${clock()} not sent`, describeGatewayError(reply.error), 'error');
-    });
+    client.request<{ offset?: string }>('chat.send', { text }).then(
+      (reply) => {
+        if (reply?.offset !== undefined) this.rememberOwn(reply.offset);
+        appendLog(this.log, `${clock()} ${user.userId} (you)`, text, 'mine');
+      },
+      (error: unknown) =>
+        appendLog(this.log, `${clock()} not sent`, describeRequestError(error), 'error'),
+    );
+  }
+
+  private rememberOwn(offset: string): void {
+    this.ownOffsets.add(offset);
+    if (this.ownOffsets.size > OWN_OFFSETS_KEPT) {
+      const oldest = this.ownOffsets.values().next().value;
+      if (oldest !== undefined) this.ownOffsets.delete(oldest);
+    }
   }
 
   private setJoined(joined: boolean): void {
-    this.leaveButton.disabled = !joined;
+    this.leaveButton.disabled = !joined && !this.client;
     this.messageInput.disabled = !joined;
     this.sendButton.disabled = !joined;
     this.joinButton.disabled = !this.user;
@@ -188,7 +284,7 @@ export class ChatPanel {
 
   private async refreshPresence(): Promise<void> {
     const room = this.room;
-    if (!room || !this.socket) return;
+    if (!room || this.client?.state !== 'open') return;
     try {
       const presence = await fetchJson<RoomPresence>(`/chat/${encodeURIComponent(room)}/presence`);
       if (room !== this.room) return;

@@ -77,6 +77,8 @@ export interface StreamingClientEvents {
   state: StreamingClientState;
   recovered: RecoveredData;
   error: MessageError;
+  /** A frame that is not an envelope (a plain broadcast): parsed JSON, else its text or bytes. */
+  frame: unknown;
 }
 
 type Listener = (data: unknown, envelope: EventEnvelope) => void;
@@ -139,7 +141,7 @@ export class StreamingClient {
     return this.positions.snapshot();
   }
 
-  /** Listens to a server event, or to `state`, `recovered`, `error`. */
+  /** Listens to a server event, or to `state`, `recovered`, `error`, `frame`. */
   on(event: string, listener: (data: never, envelope: EventEnvelope) => void): this {
     let set = this.listeners.get(event);
     if (!set) this.listeners.set(event, (set = new Set()));
@@ -321,7 +323,10 @@ export class StreamingClient {
   private received(frame: unknown): void {
     const data = typeof frame === 'string' ? frame : new Uint8Array(frame as ArrayBuffer);
     const envelope = this.codec.decode(data);
-    if (!envelope) return;
+    if (!envelope) {
+      this.notify('frame', typeof data === 'string' ? parsedOrText(data) : data);
+      return;
+    }
     if (!('event' in envelope)) {
       this.settleRequest(envelope.id, envelope);
       return;
@@ -409,6 +414,14 @@ export class StreamingClient {
         // a listener's error must not break the client
       }
     }
+  }
+}
+
+function parsedOrText(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
   }
 }
 

@@ -4,6 +4,7 @@ import type {
   SseConfig,
   StreamingConfig,
   StreamingJwtOptions,
+  StreamingMetricsConfig,
   WebSocketConfig,
   WebTransportConfig,
 } from '../interfaces/streaming-config.interface.js';
@@ -59,18 +60,26 @@ const rooms: EveryKey<RoomsConfig> = {
   history: true,
   recoverJoinTimeout: true,
 };
+const metrics: EveryKey<StreamingMetricsConfig> = {
+  enabled: true,
+  registry: true,
+  prefix: true,
+  buckets: true,
+};
 const config: EveryKey<StreamingConfig> = {
   websocket: true,
   sse: true,
   webTransport: true,
   adapter: true,
   slowConsumer: true,
+  allowedHosts: true,
   middleware: true,
   shutdownTimeout: true,
   headersTimeout: true,
   requestTimeout: true,
   jwt: true,
   rooms: true,
+  metrics: true,
 };
 
 /** Keys accepted at each level of `StreamingConfig`, kept complete by the compiler; anything else is a typo. */
@@ -81,6 +90,7 @@ export const KNOWN_CONFIG_KEYS = {
   webTransport: Object.keys(webTransport),
   jwt: Object.keys(jwt),
   rooms: Object.keys(rooms),
+  metrics: Object.keys(metrics),
 } as const satisfies Record<string, readonly string[]>;
 
 function distance(a: string, b: string): number {

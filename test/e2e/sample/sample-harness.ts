@@ -15,23 +15,27 @@ export interface RunningSample {
 }
 
 /**
- * Starts the sample app in-process on 127.0.0.1 with a free port. Defaults for tests: fast ticks
- * (`TICK_MS=100`) and no WebTransport server unless `WT_ENABLED=true` is given.
+ * Starts the sample app in-process on 127.0.0.1 with a free port (or `port`, to restart an
+ * instance where its clients reconnect). Defaults for tests: fast ticks (`TICK_MS=100`) and no
+ * WebTransport server unless `WT_ENABLED=true` is given.
  */
-export async function startSample(env: Record<string, string> = {}): Promise<RunningSample> {
+export async function startSample(
+  env: Record<string, string> = {},
+  port = 0,
+): Promise<RunningSample> {
   const { app, config } = await createSampleApp({
     env: { PORT: '0', WT_PORT: '0', WT_ENABLED: 'false', TICK_MS: '100', ...env },
     logger: false,
   });
-  await app.listen(0, '127.0.0.1');
+  await app.listen(port, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
-  const port = address.port;
+  const listening = address.port;
   return {
     app,
     config,
-    port,
-    http: `http://127.0.0.1:${port}`,
-    ws: `ws://127.0.0.1:${port}`,
+    port: listening,
+    http: `http://127.0.0.1:${listening}`,
+    ws: `ws://127.0.0.1:${listening}`,
     close: () => app.close(),
   };
 }

@@ -135,6 +135,23 @@ describe('StreamingClient over a real WebSocket, with an injected clock', () => 
     assert.deepEqual(states, ['open', 'reconnecting', 'open']);
   });
 
+  test('a frame that is not an envelope reaches `frame` listeners, parsed when it is JSON', async () => {
+    const server = await startServer();
+    const clock = new ManualClock();
+    const c = client(server.url, clock);
+    const frames: unknown[] = [];
+    const events: unknown[] = [];
+    c.on('frame', (value: unknown) => frames.push(value));
+    c.on('news', (data: unknown) => events.push(data));
+    await waitFor(() => server.sockets.length === 1 && c.state === 'open', 'open');
+    server.sockets[0].send(JSON.stringify({ kind: 'broadcast', n: 1 }));
+    server.sockets[0].send('plain text');
+    server.sockets[0].send(JSON.stringify({ event: 'news', data: 'an envelope' }));
+    await waitFor(() => events.length === 1, 'the envelope arrived');
+    assert.deepEqual(frames, [{ kind: 'broadcast', n: 1 }, 'plain text']);
+    assert.deepEqual(events, ['an envelope'], 'envelopes still go to their event');
+  });
+
   test('the offline queue is bounded and reports what it dropped', async () => {
     const server = await startServer(undefined, 503);
     const clock = new ManualClock();
