@@ -6,6 +6,7 @@ import { SignJWT } from 'jose';
 import WebSocket from 'ws';
 import {
   CloseCode,
+  Conn,
   OnMessage,
   StreamingGateway,
   SseRoute,
@@ -41,6 +42,11 @@ class SecureGateway {
   @OnMessage('whoami')
   whoami(): string {
     return 'ok';
+  }
+
+  @OnMessage('exp')
+  exp(@Conn() conn: { user: unknown }): unknown {
+    return (conn.user as { exp?: number }).exp;
   }
 }
 
@@ -123,6 +129,11 @@ describe('StreamingJwtGuard closeOnExpiry and $auth', () => {
       await waitFor(() => Date.now() > expOf(first) * 1000 + 500, 'past the first expiry');
       assert.equal(client.closeCode, undefined, 'still open after the first token expired');
       assert.deepEqual(await client.request('whoami'), { id: 2, data: 'ok' });
+      assert.deepEqual(
+        await client.request('exp'),
+        { id: 3, data: expOf(second) },
+        'conn.user is the new payload',
+      );
       assert.equal(await client.closed(), CloseCode.TokenExpired);
       assert.ok(Date.now() >= expOf(second) * 1000 - 50, 'closed at the second expiry');
     } finally {
