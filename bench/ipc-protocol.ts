@@ -15,6 +15,8 @@ export interface ServerUsage {
   readonly heapUsed: number;
   readonly external: number;
   readonly arrayBuffers: number;
+  /** Socket writes (`_write` + `_writev` calls) so far, when the server counts them. */
+  readonly socketWrites?: number;
 }
 
 /** Messages a server process sends back. */

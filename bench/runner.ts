@@ -2,7 +2,8 @@
  * Benchmark runner (the load generator). Usage:
  *   node dist/bench/runner.js --mode quick|full|tiny [--out file.json]
  *     [--only forge,ws-naive]
- *     [--scenarios echo,fanout,idle,sse,handshake,slow,webtransport,gateway-echo,gateway-broadcast]
+ *     [--scenarios echo,fanout,idle,sse,handshake,slow,webtransport,gateway-echo,gateway-broadcast,
+ *       rest-broadcast]
  *     [--profile forge --profile-dir dir]
  * Each contender's server runs in its own process; this process opens the clients.
  */
@@ -14,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { sizesFor } from './bench-config.js';
 import { computeRatios } from './report/ratios.js';
 import { computeGatewayRatios } from './report/gateway-ratios.js';
+import { computeRestRatios } from './report/rest-ratios.js';
 import type { BenchResults, MachineInfo } from './report/bench-results.js';
 import { runEcho } from './scenarios/echo.scenario.js';
 import { runFanout } from './scenarios/fanout.scenario.js';
@@ -22,6 +24,7 @@ import { runGatewayEcho } from './scenarios/gateway-echo.scenario.js';
 import { runHandshake } from './scenarios/handshake.scenario.js';
 import { runIdle } from './scenarios/idle.scenario.js';
 import type { ScenarioContext } from './scenarios/scenario-context.js';
+import { runRestBroadcast } from './scenarios/rest-broadcast.scenario.js';
 import { runSlowConsumer } from './scenarios/slow-consumer.scenario.js';
 import { runSseFanout } from './scenarios/sse-fanout.scenario.js';
 import { runWebTransport } from './scenarios/web-transport.scenario.js';
@@ -38,6 +41,7 @@ const ALL_SCENARIOS = [
   'webtransport',
   'gateway-echo',
   'gateway-broadcast',
+  'rest-broadcast',
 ];
 
 function openFilesLimit(): string {
@@ -121,6 +125,7 @@ async function main(): Promise<void> {
   results.webTransport = await step('webtransport', () => runWebTransport(context));
   results.gatewayEcho = await step('gateway-echo', () => runGatewayEcho(context));
   results.gatewayBroadcast = await step('gateway-broadcast', () => runGatewayBroadcast(context));
+  results.restBroadcast = await step('rest-broadcast', () => runRestBroadcast(context));
   const report: BenchResults = {
     schema: 1,
     mode,
@@ -129,7 +134,11 @@ async function main(): Promise<void> {
     machine: machine(),
     contenders: Object.fromEntries(contenders.map((id) => [id, CONTENDERS[id].label])),
     scenarios: results,
-    ratios: [...computeRatios(results), ...computeGatewayRatios(results)],
+    ratios: [
+      ...computeRatios(results),
+      ...computeGatewayRatios(results),
+      ...computeRestRatios(results, mode),
+    ],
     notes,
   };
   mkdirSync(dirname(out), { recursive: true });

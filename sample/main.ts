@@ -2,6 +2,7 @@ import { WebTransportServerInfo } from 'nestjs-forge-streaming';
 import { runCluster, workersFromEnv } from './cluster.js';
 import { createSampleApp } from './create-sample-app.js';
 import { describeEndpoints } from './sample-urls.js';
+import { DefaultSecretInProductionError, jwtSecretNotice } from './config/jwt-secret-policy.js';
 
 function webTransportPort(info: WebTransportServerInfo | undefined): number | undefined {
   return info?.running ? info.port : undefined;
@@ -26,6 +27,23 @@ async function startSample(): Promise<void> {
     console.log(describeEndpoints(config, port, webTransportPort(info)).join('\n'));
   }
 }
+
+/**
+ * Refuses the default secret under `NODE_ENV=production` (one line on stderr, exit 1) and says
+ * once, from the first process, when the default secret is in use otherwise.
+ */
+function checkJwtSecret(): void {
+  try {
+    const notice = jwtSecretNotice(process.env);
+    if (notice && process.env.FORGE_WORKER_INDEX === undefined) console.warn(notice);
+  } catch (error) {
+    if (!(error instanceof DefaultSecretInProductionError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}
+
+checkJwtSecret();
 
 /**
  * `WORKERS=n` runs n processes on one port (give them `REDIS_URL` to share state). Only the first

@@ -77,11 +77,24 @@ export { StreamingHandshake } from './handshake/streaming-handshake.js';
 
 export { StreamingJwtGuard, extractToken } from './guards/streaming-jwt.guard.js';
 export {
+  TOKEN_LEASE_KEY,
+  type TokenLease,
+  type TokenRenewal,
+} from './interfaces/token-lease.interface.js';
+export {
   StreamingRateLimitGuard,
   StreamingRateLimit,
   type StreamingRateLimitOptions,
 } from './guards/streaming-rate-limit.guard.js';
 export { StreamingLoggingInterceptor } from './interceptors/streaming-logging.interceptor.js';
+export { StreamingMetrics, DEFAULT_METRICS_PREFIX } from './metrics/streaming-metrics.service.js';
+export { StreamingMetricsController } from './metrics/streaming-metrics.controller.js';
+export { DEFAULT_LATENCY_BUCKETS } from './metrics/latency-histograms.js';
+export {
+  StreamingHealthIndicator,
+  type StreamingHealthResult,
+  type StreamingHealthStatus,
+} from './metrics/streaming-health.indicator.js';
 
 export { CloseCode, type CloseCodeValue } from './errors/close-codes.js';
 export { StreamingException } from './errors/streaming.exception.js';
@@ -142,6 +155,7 @@ export type {
   SseConfig,
   StreamingConfig,
   StreamingJwtOptions,
+  StreamingMetricsConfig,
   WebSocketConfig,
   WebTransportConfig,
 } from './interfaces/streaming-config.interface.js';

@@ -28,6 +28,8 @@ import type {
   StreamingConfig,
 } from './interfaces/streaming-config.interface.js';
 import { StreamingManager } from './manager/streaming-manager.service.js';
+import { StreamingHealthIndicator } from './metrics/streaming-health.indicator.js';
+import { StreamingMetrics } from './metrics/streaming-metrics.service.js';
 import { RECOVERY_PROVIDERS } from './recovery/recovery.providers.js';
 import { RoomHistoryPolicy } from './recovery/room-history-policy.service.js';
 import { ConnectionRegistry } from './registry/connection-registry.service.js';
@@ -108,6 +110,9 @@ const providers: Provider[] = [
     inject: [WebSocketTransport, SseTransport, WebTransportTransport],
   },
   StreamingLifecycle,
+  // metrics and health
+  StreamingMetrics,
+  StreamingHealthIndicator,
   // built-in enhancers
   StreamingJwtGuard,
   StreamingRateLimitGuard,
@@ -132,6 +137,8 @@ const providers: Provider[] = [
     RoomHistoryPolicy,
     STREAMING_ROOM_EVENT_STAMPER,
     STREAMING_RESERVED_EVENTS_HANDLER,
+    StreamingMetrics,
+    StreamingHealthIndicator,
   ],
 })
 export class ForgeStreamingModule extends ConfigurableStreamingModule {

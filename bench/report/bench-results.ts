@@ -2,6 +2,7 @@ import type { FailedRow } from '../scenarios/scenario-context.js';
 import type { EchoRow } from '../scenarios/echo.scenario.js';
 import type { FanoutRow } from '../scenarios/fanout.scenario.js';
 import type { GatewayBroadcastRow } from '../scenarios/gateway-broadcast.scenario.js';
+import type { RestBroadcastRow } from '../scenarios/rest-broadcast.scenario.js';
 import type { HandshakeRow } from '../scenarios/handshake.scenario.js';
 import type { IdleRow } from '../scenarios/idle.scenario.js';
 import type { SlowConsumerRow } from '../scenarios/slow-consumer.scenario.js';
@@ -50,6 +51,11 @@ export interface BenchResults {
     /** Request/reply over event gateways (echo rows of the gateway contenders). */
     readonly gatewayEcho?: (EchoRow | FailedRow)[];
     readonly gatewayBroadcast?: (GatewayBroadcastRow | FailedRow)[];
+    /** Broadcasts triggered by `POST /broadcast`, per subscriber transport. */
+    readonly restBroadcast?: {
+      readonly websocket: (RestBroadcastRow | FailedRow)[];
+      readonly sse: (RestBroadcastRow | FailedRow)[];
+    };
   };
   readonly ratios: RatioCheck[];
   readonly notes: string[];

@@ -2,7 +2,7 @@ import type { EchoRow } from '../scenarios/echo.scenario.js';
 import type { GatewayBroadcastRow } from '../scenarios/gateway-broadcast.scenario.js';
 import type { FailedRow } from '../scenarios/scenario-context.js';
 import { measured, type BenchResults } from './bench-results.js';
-import { costOf, type RoundTripCost } from './cpu-section.js';
+import { costOf, echoPeerExplanation, type RoundTripCost } from './cpu-section.js';
 
 /** Opens and closes the gateway section, so that it can be rendered into BENCHMARKS.md alone. */
 export const GATEWAY_SECTION_START = '<!-- gateway-benchmark:start -->';
@@ -85,6 +85,33 @@ function cpuTable(costs: readonly RoundTripCost[], label: Label): string[] {
   );
 }
 
+/** For each unmet request/reply target, what the profiles of the same run say about it. */
+function explanations(results: BenchResults, echo: readonly EchoRow[], label: Label): string[] {
+  const peers: Record<string, string> = {
+    'vs Socket.IO acks': 'socket.io-ack',
+    'vs NestJS @SubscribeMessage': 'nest-chat',
+  };
+  const out: string[] = [];
+  for (const check of results.ratios) {
+    const peerId = peers[check.description];
+    if (!check.scenario.startsWith('gateway request/reply') || check.pass !== false || !peerId) {
+      continue;
+    }
+    const clients = Number(/, (\d+) client/.exec(check.scenario)?.[1]);
+    const row = (id: string) => echo.find((r) => r.contender === id && r.clients === clients);
+    const forge = row('forge-gateway');
+    const peer = row(peerId);
+    const forgeCost = forge && costOf(forge);
+    const peerCost = peer && costOf(peer);
+    if (!forgeCost || !peerCost) continue;
+    out.push(
+      `- ${check.scenario}, ${check.description} (${check.value}×, target ${check.target}×): ` +
+        echoPeerExplanation(forgeCost, peerCost, check.target, undefined, row('ws-naive'), label),
+    );
+  }
+  return out;
+}
+
 /**
  * The event gateway section of BENCHMARKS.md, between {@link GATEWAY_SECTION_START} and
  * {@link GATEWAY_SECTION_END}; empty when the run measured neither gateway scenario.
@@ -105,7 +132,7 @@ export function renderGatewaySection(results: BenchResults, label: Label): strin
     GATEWAY_SECTION_START,
     '## Event gateways',
     '',
-    `Run ${results.startedAt}${smoke}, on the machine above.`,
+    `Mode **${results.mode}**${smoke}, run ${results.startedAt}, on the machine above (the gateway scenarios alone).`,
     '',
     '- Request/reply: each client sends `chat.send` with a small DTO (`{ room, text }`) and a request id and waits for the reply (`{ ok, text }`) before sending again; the library answers from an `@OnMessage` handler (`{"event","data","id"}` → `{"id","data"}`), Socket.IO through its acknowledgement callback (`42<id>[…]` → `43<id>[…]`), Nest from a `@SubscribeMessage` handler returning `{ event, data }` (it has no request ids: the id travels in the DTO). Interleaved rounds like the echo scenario; ratios are medians of round-by-round ratios.',
     "- Event broadcast: `manager.to(room).emit('chat.message', data)` to gateway connections that joined the room in `@OnConnect`, against raw `ws` writing one prebuilt frame to every socket (the target), the library's raw-route `manager.broadcast` and Socket.IO's `io.to(room).emit`; every contender's message has the same length on the wire (raw frames carry the envelope's length as payload).",
@@ -132,6 +159,7 @@ export function renderGatewaySection(results: BenchResults, label: Label): strin
           '',
           ...cpuTable(costs, label),
           '',
+          ...explanations(results, echo, label).flatMap((line) => [line, '']),
         ]
       : []),
     ...failed.map((f) => `- ${label(f.contender)}: not measured (${f.error})`),
@@ -151,4 +179,27 @@ export function spliceGatewaySection(markdown: string, section: string): string 
   const closing = markdown.lastIndexOf('\nRaw results: ');
   if (closing < 0) return `${markdown.replace(/\n*$/, '\n\n')}${section}`;
   return `${markdown.slice(0, closing + 1)}${section}${markdown.slice(closing + 1)}`;
+}
+
+/** The gateway ratios of further runs (e.g. quick smoke runs beside a full one), one row each. */
+export function renderOtherGatewayRuns(runs: readonly BenchResults[]): string[] {
+  const rows = runs.flatMap((run) =>
+    run.ratios
+      .filter((r) => r.scenario.startsWith('gateway '))
+      .map((r) => [
+        `${run.mode}${run.mode === 'full' ? '' : ' (smoke)'}, ${run.startedAt}`,
+        r.scenario,
+        `${r.description}, ${r.metric}`,
+        `${r.comparison} ${r.target}×`,
+        r.value === null ? 'n/a' : `${r.value}×`,
+        r.pass === null ? 'n/a' : r.pass ? 'yes' : '**no**',
+      ]),
+  );
+  if (rows.length === 0) return [];
+  return [
+    '### Other runs',
+    '',
+    ...table(['run', 'scenario', 'comparison', 'target', 'measured', 'met'], rows),
+    '',
+  ];
 }

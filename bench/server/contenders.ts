@@ -9,6 +9,9 @@ import { startUws } from './uws.server.js';
 import { startForgeGateway } from './forge-gateway.server.js';
 import { startNestChatGateway } from './nest-chat-gateway.server.js';
 import { startSocketIoAck } from './socket-io-ack.server.js';
+import { startRestForge } from './rest-forge.server.js';
+import { startRestRawWs } from './rest-raw-ws.server.js';
+import { startRestHttpSse } from './rest-http-sse.server.js';
 
 /** How a load client talks to a contender's WebSocket endpoints. */
 export type WireDialect =
@@ -75,6 +78,21 @@ export const CONTENDERS = {
     label: 'NestJS @SubscribeMessage (platform-ws)',
     start: startNestChatGateway,
     dialect: 'nest-chat',
+  },
+  'forge-rest': {
+    label: 'nestjs-forge-streaming, REST controller calling broadcast',
+    start: startRestForge,
+    dialect: 'plain',
+  },
+  'ws-rest': {
+    label: 'raw node:http + ws, frame once per request',
+    start: startRestRawWs,
+    dialect: 'plain',
+  },
+  'http-sse-rest': {
+    label: 'raw node:http SSE, res.write per request',
+    start: startRestHttpSse,
+    dialect: 'plain',
   },
 } satisfies Record<string, ContenderInfo>;
 

@@ -7,6 +7,7 @@ import type { ServerCommand, ServerReply, ServerUsage } from '../ipc-protocol.js
 import type { BenchServer } from './bench-server.js';
 import { CONTENDERS, isContenderId } from './contenders.js';
 import { CpuProfiler } from './cpu-profiler.js';
+import { socketWrites } from './write-counter.js';
 
 function reply(message: ServerReply): void {
   process.send?.(message);
@@ -26,6 +27,7 @@ function usage(collect: boolean): ServerUsage {
     heapUsed: mem.heapUsed,
     external: mem.external,
     arrayBuffers: mem.arrayBuffers,
+    socketWrites: socketWrites(),
   };
 }
 

@@ -1,3 +1,5 @@
+import { DEFAULT_JWT_SECRET } from './jwt-secret-policy.js';
+
 /**
  * The sample app's settings, read from the environment (see the README's "Sample app" section).
  * Every variable is optional; a malformed value stops the start-up with a message naming it.
@@ -87,7 +89,7 @@ export function loadSampleConfig(env: SampleEnv = process.env): SampleConfig {
     host: env.HOST?.trim() || undefined,
     webTransportPort: integer(env, 'WT_PORT', 4433, 0, 65535),
     webTransportEnabled: flag(env, 'WT_ENABLED', true),
-    jwtSecret: env.JWT_SECRET || 'dev-secret',
+    jwtSecret: env.JWT_SECRET || DEFAULT_JWT_SECRET,
     redisUrl: redisUrl ? redisUrl : undefined,
     allowedOrigins: origins(env),
     wsMaxConnections: optionalInteger(env, 'WS_MAX_CONNECTIONS', 1),

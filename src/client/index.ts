@@ -32,5 +32,6 @@ export {
 export { Backoff, resolveReconnect, type ReconnectOptions } from './backoff.js';
 export { systemClock, type ClientClock } from './client-clock.js';
 export { OfflineQueue } from './offline-queue.js';
+export { tokenExpiryMs, type TokenRefreshOptions } from './token-refresh.js';
 export type { WebSocketConstructor, WebSocketLike } from './web-socket-like.js';
 export type { RecoveredData, RecoveryFailureReason } from '../wire/recovery-outcome.js';

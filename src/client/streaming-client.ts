@@ -14,6 +14,12 @@ import { systemClock, type ClientClock } from './client-clock.js';
 import { OfflineQueue } from './offline-queue.js';
 import { RoomPositions } from './room-positions.js';
 import {
+  MAX_TIMER_MS,
+  refreshDelayMs,
+  tokenExpiryMs,
+  type TokenRefreshOptions,
+} from './token-refresh.js';
+import {
   findWebSocket,
   refusalStatus,
   type WebSocketConstructor,
@@ -25,8 +31,13 @@ export type StreamingClientState = 'connecting' | 'open' | 'reconnecting' | 'clo
 
 /** Options of {@link createStreamingClient}. */
 export interface StreamingClientOptions {
-  /** A token per connection attempt, sent as `?access_token=`. */
+  /**
+   * A token per connection attempt, sent as `?access_token=`. While a connection is open, a
+   * fresh one is also asked for before the current token's `exp` and sent in-band (`$auth`).
+   */
   getToken?: () => string | undefined | Promise<string | undefined>;
+  /** In-band token refresh before `exp` (`false`: never). Default on when `getToken` is given. */
+  tokenRefresh?: TokenRefreshOptions | false;
   /** WebSocket subprotocols to offer. Default the codec's (`forge.v1.json`). */
   protocols?: string[];
   /** Reconnect policy (`false`: never reconnect). */
@@ -39,7 +50,7 @@ export interface StreamingClientOptions {
   requestTimeoutMs?: number;
   /** The WebSocket constructor. Default the global one, else `ws` in Node. */
   WebSocket?: WebSocketConstructor;
-  /** Timers (tests). Default the real clock. */
+  /** Timers (tests). Default the real clock; `now()` must be epoch milliseconds for token refresh. */
   clock?: ClientClock;
   /** Random source of the backoff jitter (tests). Default `Math.random`. */
   random?: () => number;
@@ -100,6 +111,8 @@ export class StreamingClient {
   private nextId = 1;
   private retryTimer: unknown;
   private stableTimer: unknown;
+  private refreshTimer: unknown;
+  private token: string | undefined;
   private authRetried = false;
 
   constructor(
@@ -187,6 +200,7 @@ export class StreamingClient {
     if (this.currentState === 'closed') return;
     this.clock.clear(this.retryTimer);
     this.clock.clear(this.stableTimer);
+    this.clock.clear(this.refreshTimer);
     this.setState('closed');
     this.rejectPending(true);
     this.socket?.close(1000, 'client closed');
@@ -204,6 +218,7 @@ export class StreamingClient {
       return;
     }
     if (this.currentState === 'closed') return;
+    this.token = token;
     const target = new URL(this.url);
     if (token) target.searchParams.set('access_token', token);
     const recover = this.positions.recoverQuery();
@@ -229,12 +244,59 @@ export class StreamingClient {
     );
     for (const envelope of this.queue.drain()) this.write(envelope);
     for (const request of this.pending.values()) this.write(request.envelope);
+    this.scheduleRefresh(socket);
+  }
+
+  /** Arms the in-band refresh of the current token, due before its `exp`. */
+  private scheduleRefresh(socket: WebSocketLike): void {
+    this.clock.clear(this.refreshTimer);
+    this.refreshTimer = undefined;
+    const refresh = this.options.tokenRefresh;
+    if (refresh === false || !this.options.getToken || !this.token) return;
+    const expiresAt = tokenExpiryMs(this.token);
+    if (expiresAt === undefined || expiresAt <= this.clock.now()) return;
+    const delay = refreshDelayMs(expiresAt, this.clock.now(), refresh?.leadMs);
+    this.refreshTimer = this.clock.set(
+      () => (delay > MAX_TIMER_MS ? this.scheduleRefresh(socket) : void this.refresh(socket)),
+      Math.min(delay, MAX_TIMER_MS),
+    );
+  }
+
+  /** Asks `getToken` for a fresh token and hands it to the open connection (`$auth`). */
+  private async refresh(socket: WebSocketLike): Promise<void> {
+    this.refreshTimer = undefined;
+    let token: string | undefined;
+    try {
+      token = await this.options.getToken?.();
+    } catch (error) {
+      this.notify('error', { status: 401, code: 'UNAUTHORIZED', message: String(error) });
+      return;
+    }
+    if (!token || socket !== this.socket || this.currentState !== 'open') return;
+    // A token that does not live longer than the one in force gains nothing (and would loop).
+    const current = this.token === undefined ? undefined : tokenExpiryMs(this.token);
+    const fresh = tokenExpiryMs(token);
+    if (current !== undefined && fresh !== undefined && fresh <= current) return;
+    const timeoutMs = (this.options.tokenRefresh || undefined)?.timeoutMs;
+    try {
+      await this.request('$auth', { token }, { timeoutMs });
+    } catch (error) {
+      // The old token stays in force; the server closes at its expiry and the reconnect
+      // fetches a token again.
+      if (error instanceof StreamingRequestError) this.notify('error', error.error);
+      return;
+    }
+    if (socket !== this.socket) return;
+    this.token = token;
+    this.scheduleRefresh(socket);
   }
 
   private closed(socket: WebSocketLike, refused: number | undefined): void {
     if (socket !== this.socket) return;
     this.socket = undefined;
     this.clock.clear(this.stableTimer);
+    this.clock.clear(this.refreshTimer);
+    this.refreshTimer = undefined;
     if (this.currentState === 'closed') return;
     this.rejectPending(false);
     if (refused !== undefined && refused >= 400 && refused < 500) {

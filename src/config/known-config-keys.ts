@@ -4,6 +4,7 @@ import type {
   SseConfig,
   StreamingConfig,
   StreamingJwtOptions,
+  StreamingMetricsConfig,
   WebSocketConfig,
   WebTransportConfig,
 } from '../interfaces/streaming-config.interface.js';
@@ -53,10 +54,17 @@ const jwt: EveryKey<StreamingJwtOptions> = {
   issuer: true,
   audience: true,
   clockToleranceSec: true,
+  closeOnExpiry: true,
 };
 const rooms: EveryKey<RoomsConfig> = {
   history: true,
   recoverJoinTimeout: true,
+};
+const metrics: EveryKey<StreamingMetricsConfig> = {
+  enabled: true,
+  registry: true,
+  prefix: true,
+  buckets: true,
 };
 const config: EveryKey<StreamingConfig> = {
   websocket: true,
@@ -64,12 +72,14 @@ const config: EveryKey<StreamingConfig> = {
   webTransport: true,
   adapter: true,
   slowConsumer: true,
+  allowedHosts: true,
   middleware: true,
   shutdownTimeout: true,
   headersTimeout: true,
   requestTimeout: true,
   jwt: true,
   rooms: true,
+  metrics: true,
 };
 
 /** Keys accepted at each level of `StreamingConfig`, kept complete by the compiler; anything else is a typo. */
@@ -80,6 +90,7 @@ export const KNOWN_CONFIG_KEYS = {
   webTransport: Object.keys(webTransport),
   jwt: Object.keys(jwt),
   rooms: Object.keys(rooms),
+  metrics: Object.keys(metrics),
 } as const satisfies Record<string, readonly string[]>;
 
 function distance(a: string, b: string): number {

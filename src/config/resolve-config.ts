@@ -1,3 +1,4 @@
+import { validateAllowedHosts } from '../handshake/host-check.js';
 import { validateOriginCheck } from '../handshake/origin-check.js';
 import { InvalidConfigError } from '../errors/invalid-config.error.js';
 import { assertKnownKeys } from './known-config-keys.js';
@@ -74,18 +75,21 @@ export function resolveStreamingConfig(config: StreamingConfig = {}): ResolvedSt
   assertKnownKeys('webTransport', config.webTransport);
   assertKnownKeys('jwt', config.jwt);
   assertKnownKeys('rooms', config.rooms);
+  assertKnownKeys('metrics', config.metrics);
   const resolved: ResolvedStreamingConfig = {
     websocket: { ...DEFAULT_WEBSOCKET_CONFIG, ...stripUndefined(config.websocket) },
     sse: { ...DEFAULT_SSE_CONFIG, ...stripUndefined(config.sse) },
     webTransport: { ...DEFAULT_WEB_TRANSPORT_CONFIG, ...stripUndefined(config.webTransport) },
     adapter: config.adapter,
     slowConsumer: config.slowConsumer ?? 'drop-oldest',
+    allowedHosts: config.allowedHosts,
     middleware: config.middleware ?? [],
     shutdownTimeout: config.shutdownTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT,
     headersTimeout: config.headersTimeout ?? DEFAULT_HEADERS_TIMEOUT,
     requestTimeout: config.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT,
     jwt: config.jwt,
     rooms: config.rooms,
+    metrics: config.metrics,
   };
   const ws = resolved.websocket;
   assertBoolean('websocket.enabled', ws.enabled);
@@ -136,6 +140,7 @@ export function resolveStreamingConfig(config: StreamingConfig = {}): ResolvedSt
   validateOriginCheck('webTransport.checkOrigin', wt.checkOrigin);
 
   assertPolicy('slowConsumer', resolved.slowConsumer);
+  validateAllowedHosts('allowedHosts', resolved.allowedHosts);
   if (
     !Array.isArray(resolved.middleware) ||
     resolved.middleware.some((m) => typeof m !== 'function')
@@ -177,6 +182,7 @@ export function validateRouteOptions(source: string, options: AnyRouteOptions): 
   if (options.slowConsumer !== undefined) assertPolicy(field('slowConsumer'), options.slowConsumer);
   if (options.checkOrigin !== undefined)
     validateOriginCheck(field('checkOrigin'), options.checkOrigin);
+  validateAllowedHosts(field('allowedHosts'), options.allowedHosts);
   assertBatching(field('batching'), options.batching);
   const rate = record.messageRateLimit as { messages?: unknown; windowMs?: unknown } | undefined;
   if (rate !== undefined) {

@@ -18,6 +18,8 @@ export const CloseCode = {
   InternalError: 1011,
   /** The server is overloaded; try again later. */
   TryAgainLater: 1013,
+  /** The connection's access token expired (`StreamingJwtGuard` with `closeOnExpiry`). */
+  TokenExpired: 4401,
 } as const;
 
 /** One of the {@link CloseCode} values, or an application code (4000–4999). */

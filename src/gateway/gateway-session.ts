@@ -8,6 +8,7 @@ import type {
   WebTransportSession,
 } from '../interfaces/connection.interface.js';
 import type { ReservedEventsHandler } from '../interfaces/gateway-protocol.interface.js';
+import type { StreamingStatsCollector } from '../stats/streaming-stats-collector.service.js';
 import type { EnvelopeCodec } from '../wire/envelope-codec.js';
 import {
   MessageErrorCode,
@@ -23,6 +24,12 @@ import { GatewayConnectionHandle } from './gateway-connection.js';
 import { badMessage, isMappedException, toMessageError, unknownEvent } from './message-error.js';
 import type { CompiledMessageHandler } from './message-handler.compiler.js';
 import { isThenable } from './message-params.js';
+
+/** Starts timing a handler; the function returned reports its duration once it settled. */
+function timer(sink: NonNullable<StreamingStatsCollector['latency']>, event: string): () => void {
+  const started = performance.now();
+  return () => sink.message(event, (performance.now() - started) / 1000);
+}
 
 const TOO_MANY_PENDING: MessageError = {
   status: 429,
@@ -50,6 +57,7 @@ export class GatewaySession {
     private readonly gateway: CompiledGateway,
     private readonly reserved: ReservedEventsHandler | undefined,
     private readonly logger: Logger,
+    private readonly stats?: Pick<StreamingStatsCollector, 'latency'>,
   ) {
     this.channel = new GatewayChannel(conn, codec);
     this.handle = new GatewayConnectionHandle(this.channel);
@@ -154,18 +162,22 @@ export class GatewaySession {
       this.channel.sendError(envelope.id, TOO_MANY_PENDING);
       return;
     }
+    const sink = this.stats?.latency;
+    const settled = sink ? timer(sink, envelope.event) : undefined;
     let result: unknown;
     try {
       result = handler.invoke(this.handle, envelope);
     } catch (error) {
       this.fail(handler, envelope, error);
+      settled?.();
       return;
     }
     if (isThenable(result) || isObservable(result)) {
-      this.track(envelope, result, (error) => this.fail(handler, envelope, error));
+      this.track(envelope, result, (error) => this.fail(handler, envelope, error), settled);
       return;
     }
     if (envelope.id !== undefined) this.channel.reply(envelope.id, result);
+    settled?.();
   }
 
   /** A value, promise or Observable settles into the reply (an Observable's last value). */
@@ -182,15 +194,18 @@ export class GatewaySession {
     envelope: EventEnvelope,
     result: PromiseLike<unknown> | Observable<unknown>,
     onError: (error: unknown) => void,
+    settled?: () => void,
   ): void {
     this.channel.pendingReplies += 1;
     const done = (value: unknown) => {
       this.channel.pendingReplies -= 1;
       if (envelope.id !== undefined && !this.conn.isClosed) this.channel.reply(envelope.id, value);
+      settled?.();
     };
     const failed = (error: unknown) => {
       this.channel.pendingReplies -= 1;
       if (!this.conn.isClosed) onError(error);
+      settled?.();
     };
     if (isObservable(result)) {
       this.lastValue(result, done, failed);

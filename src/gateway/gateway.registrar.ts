@@ -12,6 +12,7 @@ import type {
 } from '../interfaces/route-options.interface.js';
 import { joinPaths } from '../routing/route-paths.js';
 import { RouteTable } from '../routing/route-table.service.js';
+import { StreamingStatsCollector } from '../stats/streaming-stats-collector.service.js';
 import { STREAMING_RESERVED_EVENTS_HANDLER } from '../streaming.constants.js';
 import { JSON_SUBPROTOCOL, MSGPACK_SUBPROTOCOL } from '../wire/envelope.js';
 import { selectCodec } from './codec-selection.js';
@@ -79,6 +80,9 @@ export class GatewayRegistrar implements OnModuleInit {
     @Optional()
     @Inject(STREAMING_RESERVED_EVENTS_HANDLER)
     private readonly reserved: ReservedEventsHandler | undefined,
+    @Optional()
+    @Inject(StreamingStatsCollector)
+    private readonly stats: StreamingStatsCollector | undefined,
   ) {}
 
   onModuleInit(): void {
@@ -112,6 +116,7 @@ export class GatewayRegistrar implements OnModuleInit {
         gateway(),
         this.reserved,
         this.logger,
+        this.stats,
       ).start();
     };
     for (const protocol of options.protocols ?? ['websocket']) {

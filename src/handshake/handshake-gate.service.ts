@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { BaseConnection } from '../connection/base.connection.js';
+import type { ResolvedStreamingConfig } from '../interfaces/streaming-config.interface.js';
+import { STREAMING_RESOLVED_CONFIG } from '../streaming.constants.js';
 import { StreamingStatsCollector } from '../stats/streaming-stats-collector.service.js';
 import { AdmissionControl } from './admission-control.service.js';
 import type { HandshakeAttempt, HandshakeResponder } from './handshake-attempt.interface.js';
@@ -18,8 +20,9 @@ export class HandshakeGate {
   constructor(
     @Inject(AdmissionControl) admission: AdmissionControl,
     @Inject(StreamingStatsCollector) private readonly stats: StreamingStatsCollector,
+    @Inject(STREAMING_RESOLVED_CONFIG) config: ResolvedStreamingConfig,
   ) {
-    this.services = { admission, stats };
+    this.services = { admission, stats, allowedHosts: config.allowedHosts };
   }
 
   /** Counts and writes a refusal decided before any handshake began. */

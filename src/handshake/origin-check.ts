@@ -1,5 +1,6 @@
 import { InvalidConfigError } from '../errors/invalid-config.error.js';
 import type { OriginCheck } from '../interfaces/streaming-config.interface.js';
+import { isHostAllowed } from './host-check.js';
 
 const ORIGIN_PATTERN = /^(https?|wss?):\/\/(\*\.)?[a-z0-9.-]+(:\d{1,5})?$/i;
 
@@ -41,19 +42,26 @@ function matchesPattern(origin: string, pattern: string): boolean {
   );
 }
 
-/** Whether a request with this `Origin` and `Host` passes the policy. */
+/**
+ * Whether a request with this `Origin` and `Host` passes the policy. With `allowedHosts`, the
+ * same-origin rule (`true`) compares the Origin's host with that list instead of with the
+ * request's `Host` (which a DNS-rebinding page controls).
+ */
 export function isOriginAllowed(
   check: OriginCheck,
   origin: string | undefined,
   host: string | undefined,
   path: string,
+  allowedHosts?: readonly string[],
 ): boolean {
   if (check === false) return true;
   if (typeof check === 'function') return check({ origin: origin ?? '', host: host ?? '', path });
   if (check === true) {
     if (!origin) return true;
     const originHost = hostOf(origin);
-    return originHost !== undefined && originHost === (host ?? '').toLowerCase();
+    if (originHost === undefined) return false;
+    if (allowedHosts) return isHostAllowed(allowedHosts, originHost);
+    return originHost === (host ?? '').toLowerCase();
   }
   if (!origin) return true;
   return check.some((pattern) => matchesPattern(origin, pattern));

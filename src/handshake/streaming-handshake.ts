@@ -6,6 +6,7 @@ import type { AnyRouteOptions } from '../interfaces/route-options.interface.js';
 import type { StreamingStatsCollector } from '../stats/streaming-stats-collector.service.js';
 import type { AdmissionControl } from './admission-control.service.js';
 import type { HandshakeAttempt } from './handshake-attempt.interface.js';
+import { isHostAllowed } from './host-check.js';
 import { isOriginAllowed } from './origin-check.js';
 import { HandshakeResponse } from './handshake-response.js';
 import {
@@ -23,6 +24,8 @@ import type { PipelineHandshake, RouteDefinition } from './route-definition.js';
 export interface HandshakeServices {
   readonly admission: AdmissionControl;
   readonly stats: StreamingStatsCollector;
+  /** The module's `allowedHosts` (routes may override it); every host when undefined. */
+  readonly allowedHosts?: readonly string[];
 }
 
 const PROTOCOL_NAMES: Record<StreamingProtocol, string> = {
@@ -35,7 +38,7 @@ const PROTOCOL_NAMES: Record<StreamingProtocol, string> = {
  * One connection attempt from the first check to its settlement, and the second argument of a
  * streaming execution context (what guards and interceptors know of the attempt).
  *
- * `run()` applies the origin policy (403) and admission against `maxConnections` (503), arms the
+ * `run()` applies the allowed hosts (421), the origin policy (403) and admission against `maxConnections` (503), arms the
  * handshake timeout (408), then runs the route's pipeline (guards → interceptors → accept →
  * handler). The settlement is an HTTP refusal when nothing was accepted, or the mapped close code
  * when an accepted connection failed. Once the connection is accepted the attempt (raw request,
@@ -61,12 +64,15 @@ export class StreamingHandshake<C extends BaseConnection = BaseConnection>
   failure: unknown;
 
   private attempt: HandshakeAttempt<C> | undefined;
+  private acceptListeners: ((conn: C) => void)[] | undefined;
   private readonly fail: HandshakeAttempt<C>['fail'];
   private accepted: Promise<C> | undefined;
   private release: (() => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
   /** Whether the client has been answered (accepted, refused or timed out). */
   private answered = false;
+  /** When `run()` began (`performance.now()`), only while latencies are observed. */
+  private startedAt = 0;
 
   constructor(
     attempt: HandshakeAttempt<C>,
@@ -85,14 +91,30 @@ export class StreamingHandshake<C extends BaseConnection = BaseConnection>
     this.values.set(key, value);
   }
 
+  /**
+   * Calls `listener` with the connection once it is accepted (guards use it to bind what they
+   * verified, e.g. a token's expiry, to the connection). Never called for a refused attempt.
+   */
+  onAccepted(listener: (conn: C) => void): void {
+    if (this.connection) listener(this.connection);
+    else (this.acceptListeners ??= []).push(listener);
+  }
+
   /** Runs the attempt to its end (never throws). */
   run(): void {
     const attempt = this.attempt;
     if (!attempt) return;
+    if (this.services.stats.latency) this.startedAt = performance.now();
     const options: AnyRouteOptions = this.route.options;
     const name = PROTOCOL_NAMES[this.protocol];
+    const allowedHosts = options.allowedHosts ?? this.services.allowedHosts;
+    if (allowedHosts && !isHostAllowed(allowedHosts, attempt.host)) {
+      this.refuse(refusal(421, 'Host not allowed', 'origin'));
+      return;
+    }
     const originPolicy = options.checkOrigin ?? attempt.settings.checkOrigin;
-    if (!isOriginAllowed(originPolicy, attempt.origin, attempt.host, attempt.request.path)) {
+    const { origin, host } = attempt;
+    if (!isOriginAllowed(originPolicy, origin, host, attempt.request.path, allowedHosts)) {
       this.refuse(refusal(403, 'Origin not allowed', 'origin'));
       return;
     }
@@ -127,10 +149,17 @@ export class StreamingHandshake<C extends BaseConnection = BaseConnection>
     const attempt = this.attempt;
     if (!attempt) return Promise.reject(new InvalidStateError('The handshake has ended'));
     this.answered = true;
+    this.observe(true);
     // The attempt closes over the raw request and socket: drop it so that a long-lived
     // connection does not keep them reachable through its handshake.
     this.attempt = undefined;
-    this.accepted = attempt.accept(this.values).then((conn) => (this.connection = conn));
+    this.accepted = attempt.accept(this.values).then((conn) => {
+      this.connection = conn;
+      const listeners = this.acceptListeners;
+      this.acceptListeners = undefined;
+      if (listeners) for (const listener of listeners) listener(conn);
+      return conn;
+    });
     return this.accepted;
   }
 
@@ -141,6 +170,7 @@ export class StreamingHandshake<C extends BaseConnection = BaseConnection>
     if (this.answered) return;
     this.answered = true;
     this.services.stats.rejected(answer.reason);
+    this.observe(false);
     responder?.refuse(withHeaders(answer, this.writtenHeaders()));
   }
 
@@ -173,6 +203,13 @@ export class StreamingHandshake<C extends BaseConnection = BaseConnection>
     const { code, reason } = closeFromError(failure);
     if (this.fail) this.fail(conn, code, reason);
     else conn.close(code, reason);
+  }
+
+  private observe(accepted: boolean): void {
+    const sink = this.services.stats.latency;
+    if (sink && this.startedAt > 0) {
+      sink.handshake(this.protocol, accepted, (performance.now() - this.startedAt) / 1000);
+    }
   }
 
   private stopTimer(): void {

@@ -17,6 +17,8 @@ export interface StreamingRouteOptions {
   slowConsumer?: SlowConsumerPolicy;
   /** Origin policy for this route. */
   checkOrigin?: OriginCheck;
+  /** Hosts this route answers for (see `StreamingConfig.allowedHosts`); overrides the module's list. */
+  allowedHosts?: readonly string[];
   /** Middleware for this route only (runs inside the global middleware). */
   middleware?: StreamingMiddleware[];
   /** Outbound batching for this route. */

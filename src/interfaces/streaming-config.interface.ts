@@ -1,3 +1,4 @@
+import type { Registry as PromRegistry } from 'prom-client';
 import type { RoomHistoryLimits, StreamingAdapter } from './streaming-adapter.interface.js';
 import type { StreamingMiddleware } from './streaming-middleware.interface.js';
 
@@ -131,6 +132,15 @@ export interface StreamingConfig {
   adapter?: StreamingAdapter;
   /** Default slow-consumer policy. Default `'drop-oldest'`. */
   slowConsumer?: SlowConsumerPolicy;
+  /**
+   * Host names the server answers for, checked on every WebSocket upgrade, SSE request and
+   * WebTransport session before anything else: a request whose `Host` (`:authority`) is not
+   * listed gets 421 (Misdirected Request), which defeats DNS rebinding. Entries are
+   * `example.com` (any port), `example.com:8443`, `*.example.com` (subdomains) or `[::1]`.
+   * With a list, the same-origin rule (`checkOrigin: true`) compares the Origin's host with it
+   * instead of with `Host`. Routes may override it. Default: unset, every `Host` is accepted.
+   */
+  allowedHosts?: readonly string[];
   /** Functional middleware applied to every route, outermost first. */
   middleware?: StreamingMiddleware[];
   /** Longest graceful shutdown waits for connections to close, in milliseconds. Default 5 000. */
@@ -152,6 +162,24 @@ export interface StreamingConfig {
   jwt?: StreamingJwtOptions;
   /** Room history and recovery (see {@link RoomsConfig}). */
   rooms?: RoomsConfig;
+  /** Prometheus metrics through `prom-client` (see {@link StreamingMetricsConfig}). */
+  metrics?: StreamingMetricsConfig;
+}
+
+/**
+ * Prometheus metrics of this instance, registered through `prom-client` (an optional peer:
+ * `npm install prom-client`). Served by `StreamingMetricsController` (`GET /metrics`) when the
+ * app mounts it, or read with `StreamingMetrics.metrics()`.
+ */
+export interface StreamingMetricsConfig {
+  /** Registers the metrics at start-up. Default false. */
+  enabled?: boolean;
+  /** The registry to register in. Default `prom-client`'s global `register`. */
+  registry?: PromRegistry;
+  /** Prefix of every metric name. Default `'forge_streaming_'`. */
+  prefix?: string;
+  /** Upper bounds of the latency histograms' buckets, in seconds. Default 0.5 ms to 10 s. */
+  buckets?: number[];
 }
 
 /**
@@ -184,12 +212,14 @@ export interface ResolvedStreamingConfig {
   webTransport: WebTransportConfig;
   adapter: StreamingAdapter | undefined;
   slowConsumer: SlowConsumerPolicy;
+  allowedHosts: readonly string[] | undefined;
   middleware: StreamingMiddleware[];
   shutdownTimeout: number;
   headersTimeout: number;
   requestTimeout: number;
   jwt: StreamingJwtOptions | undefined;
   rooms: RoomsConfig | undefined;
+  metrics: StreamingMetricsConfig | undefined;
 }
 
 /** How `StreamingJwtGuard` verifies tokens (with `jose`). */
@@ -206,4 +236,9 @@ export interface StreamingJwtOptions {
   audience?: string;
   /** Accepted clock skew in seconds. Default 5. */
   clockToleranceSec?: number;
+  /**
+   * Close an accepted connection with 4401 (`CloseCode.TokenExpired`) when its token's `exp`
+   * passes, unless the client sent a fresh token with `$auth` before. Default false.
+   */
+  closeOnExpiry?: boolean;
 }

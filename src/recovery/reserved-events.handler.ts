@@ -3,6 +3,11 @@ import type {
   EnvelopeChannel,
   ReservedEventsHandler,
 } from '../interfaces/gateway-protocol.interface.js';
+import {
+  TOKEN_LEASE_KEY,
+  type TokenLease,
+  type TokenRenewal,
+} from '../interfaces/token-lease.interface.js';
 import { MessageErrorCode, RESERVED_EVENTS, type EventEnvelope } from '../wire/envelope.js';
 import type { RecoveredData } from '../wire/recovery-outcome.js';
 import { parseRecoverData, parseRecoverQuery } from './recover-request.js';
@@ -18,7 +23,10 @@ export interface RecoverReply {
  * - on open, `?recover=<room>@<offset>,...` recovers those rooms (each answered with a
  *   `$recovered` event; a malformed value gets a `$error` event `VALIDATION_FAILED`);
  * - `$recover` with `data` `{ [room]: offset }` does the same on an open connection and, with an
- *   `id`, replies `{ rooms: [...outcomes] }`.
+ *   `id`, replies `{ rooms: [...outcomes] }`;
+ * - `$auth` with `data` `{ token }` renews the token of a connection accepted by
+ *   `StreamingJwtGuard` (same verification, same `sub`) and replies `{ exp }`; a bad token gets
+ *   401 `UNAUTHORIZED`, another subject 403 `FORBIDDEN`, and the old token stays in force.
  * Other `$`-events are `UNKNOWN_EVENT`.
  */
 @Injectable()
@@ -63,10 +71,26 @@ export class StreamingReservedEventsHandler implements ReservedEventsHandler {
       const reply: RecoverReply = { rooms };
       return reply;
     }
+    if (envelope.event === RESERVED_EVENTS.auth) return this.renewToken(channel, envelope);
     throw new NotFoundException({
       status: 404,
       code: MessageErrorCode.UnknownEvent,
       message: `No handler for ${JSON.stringify(envelope.event.slice(0, 64))}`,
     });
+  }
+
+  private renewToken(channel: EnvelopeChannel, envelope: EventEnvelope): Promise<TokenRenewal> {
+    const lease = channel.connection.get<TokenLease>(TOKEN_LEASE_KEY);
+    if (lease === undefined || typeof lease.renew !== 'function') {
+      throw new NotFoundException({
+        status: 404,
+        code: MessageErrorCode.UnknownEvent,
+        message: '$auth needs a route guarded by StreamingJwtGuard',
+      });
+    }
+    const data = envelope.data;
+    const token =
+      data !== null && typeof data === 'object' ? (data as { token?: unknown }).token : undefined;
+    return lease.renew(token);
   }
 }

@@ -1,6 +1,14 @@
 import type { StreamingProtocol } from '../interfaces/connection.interface.js';
 import type { RejectionReason, StreamingStats } from '../interfaces/streaming-stats.interface.js';
 
+/** Where latencies go while metrics are on; unset, the hot paths do not read the clock. */
+export interface LatencySink {
+  /** A handshake settled (accepted or refused) after `seconds`, from the first check. */
+  handshake(protocol: StreamingProtocol, accepted: boolean, seconds: number): void;
+  /** A gateway message handler settled (replied, failed or completed) after `seconds`. */
+  message(event: string, seconds: number): void;
+}
+
 /** Mutable counters behind `StreamingManager.getStats()`; hot paths bump fields directly. */
 export class StreamingStatsCollector {
   readonly startedAt = Date.now();
@@ -14,6 +22,8 @@ export class StreamingStatsCollector {
   droppedMessages = 0;
   slowConsumerDisconnects = 0;
   errors = 0;
+  /** The latency histograms' sink (set by the metrics while they are enabled). */
+  latency: LatencySink | undefined = undefined;
   private readonly rejections: Record<RejectionReason, number> = {
     auth: 0,
     origin: 0,

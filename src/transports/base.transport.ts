@@ -55,6 +55,11 @@ export abstract class BaseTransport<C extends BaseConnection> implements Streami
   /** Ends one connection at once (the drain deadline passed). */
   protected abstract terminate(conn: C): void;
 
+  /** Whether the transport accepts new connections now (started, listening, not draining). */
+  get isAccepting(): boolean {
+    return this.accepting;
+  }
+
   async start(context: TransportStartContext): Promise<void> {
     if (!this.enabled || !(await this.listen(context))) {
       if (this.routes.has(this.protocol)) this.logger.warn(this.disabledNote);

@@ -16,6 +16,8 @@ export interface TransportStartContext {
  */
 export interface StreamingTransport {
   readonly protocol: StreamingProtocol;
+  /** Whether it accepts new connections now (started, listening, not draining). */
+  readonly isAccepting: boolean;
   /** Starts accepting connections. */
   start(context: TransportStartContext): Promise<void>;
   /**

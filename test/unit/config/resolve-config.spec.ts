@@ -32,6 +32,8 @@ describe('resolveStreamingConfig', () => {
     ['an unknown http3 mode', { webTransport: { http3: 'maybe' as never } }, 'webTransport.http3'],
     ['a cert without a key', { webTransport: { cert: 'PEM' } }, 'webTransport.cert'],
     ['a non-function middleware', { middleware: ['x' as never] }, 'middleware'],
+    ['a URL as an allowed host', { allowedHosts: ['http://x.test'] }, 'allowedHosts[0]'],
+    ['an empty host list', { allowedHosts: [] }, 'allowedHosts'],
   ];
   for (const [name, config, field] of invalid) {
     test(`${name} is refused, naming ${field}`, () => {

@@ -5,6 +5,7 @@ import {
   GATEWAY_SECTION_END,
   GATEWAY_SECTION_START,
   renderGatewaySection,
+  renderOtherGatewayRuns,
   spliceGatewaySection,
 } from '../../../../bench/report/gateway-section.js';
 
@@ -44,6 +45,28 @@ test('a run of other scenarios renders no gateway section; a quick run is marked
     notes: [],
   };
   assert.deepEqual(renderGatewaySection(base, String), []);
+  assert.deepEqual(renderOtherGatewayRuns([base]), [], 'no gateway ratios, no table');
+  const other = renderOtherGatewayRuns([
+    {
+      ...base,
+      ratios: [
+        {
+          scenario: 'gateway request/reply, 1 client',
+          description: 'vs Socket.IO acks',
+          metric: 'replies per server CPU-s',
+          comparison: '>=',
+          target: 1.5,
+          value: 1.42,
+          pass: false,
+        },
+      ],
+    },
+  ]);
+  assert.ok(
+    other.includes(
+      '| quick (smoke), 2026-01-01T00:00:00.000Z | gateway request/reply, 1 client | vs Socket.IO acks, replies per server CPU-s | >= 1.5× | 1.42× | **no** |',
+    ),
+  );
   const lines = renderGatewaySection(
     { ...base, scenarios: { gatewayEcho: [{ contender: 'nest-chat', error: 'refused' }] } },
     String,

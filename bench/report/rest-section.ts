@@ -1,0 +1,99 @@
+import type { RestBroadcastRow } from '../scenarios/rest-broadcast.scenario.js';
+import { measured, type BenchResults } from './bench-results.js';
+import { computeRestRatios, isSmokeMode } from './rest-ratios.js';
+
+/** Open and close the REST-triggered broadcast section, so that it can be rendered alone. */
+export const REST_SECTION_START = '<!-- rest-broadcast-benchmark:start -->';
+export const REST_SECTION_END = '<!-- rest-broadcast-benchmark:end -->';
+
+const num = (value: number) => value.toLocaleString('en-US');
+
+function line(cells: readonly (string | number)[]): string {
+  return `| ${cells.map(String).join(' | ')} |`;
+}
+
+/**
+ * The section's lines (markers included): the ratios beside each side's messages per socket
+ * write, then every row. Empty when the run has no REST-triggered broadcast.
+ */
+export function renderRestSection(results: BenchResults): string[] {
+  const rest = results.scenarios.restBroadcast;
+  if (!rest) return [];
+  const label = (id: string) => results.contenders[id] ?? id;
+  const rows = [...rest.websocket, ...rest.sse].filter(measured<RestBroadcastRow>);
+  const writesOf = (protocol: string, forge: boolean) =>
+    rows.find((r) => r.protocol === protocol && (r.contender === 'forge-rest') === forge)
+      ?.messagesPerWrite ?? '–';
+  const smoke = isSmokeMode(results.mode);
+  const ratios = computeRestRatios(results.scenarios, results.mode);
+  return [
+    REST_SECTION_START,
+    '## REST-triggered broadcast',
+    '',
+    `Run ${results.startedAt.slice(0, 10)}, mode **${results.mode}**` +
+      (smoke ? ' (quick mode, smoke: windows too short to judge a target on).' : '.'),
+    '`POST /broadcast {message, protocol}` from keep-alive HTTP connections, a fixed number of ' +
+      'requests in flight (a new one when a broadcast has reached every subscriber): a Nest ' +
+      'controller calling `manager.broadcast` against a raw `node:http` handler that builds the ' +
+      'frame (or SSE event) once and writes it to every subscriber; rounds alternate. Messages ' +
+      'per write counts deliveries over the server sockets’ `_write` + `_writev` calls (the HTTP ' +
+      'answers included).',
+    '',
+    line([
+      'scenario',
+      'comparison',
+      'metric',
+      'target',
+      'measured',
+      'met',
+      'msgs/write (lib / raw)',
+    ]),
+    line(['---', '---', '---', '---', '---', '---', '---']),
+    ...ratios.map((r) => {
+      const protocol = r.scenario.includes('SSE') ? 'sse' : 'websocket';
+      const met = r.pass === null ? (smoke ? 'smoke only' : '–') : r.pass ? 'yes' : '**no**';
+      return line([
+        r.scenario,
+        r.description,
+        r.metric,
+        `${r.comparison} ${r.target}×`,
+        r.value === null ? '–' : `${r.value}×`,
+        met,
+        `${writesOf(protocol, true)} / ${writesOf(protocol, false)}`,
+      ]);
+    }),
+    '',
+    line([
+      'contender',
+      'subscribers',
+      'rounds',
+      'deliveries/s',
+      'per server CPU-s',
+      'p99 ms',
+      'lost',
+    ]),
+    line(['---', '---', '---', '---', '---', '---', '---']),
+    ...rows.map((r) =>
+      line([
+        label(r.contender),
+        `${r.clients} ${r.protocol === 'sse' ? 'SSE' : 'WebSocket'}`,
+        r.rounds,
+        num(r.deliveriesPerSec),
+        num(r.deliveriesPerServerCpuSec),
+        r.p99Ms,
+        r.lost,
+      ]),
+    ),
+    REST_SECTION_END,
+  ];
+}
+
+/** `markdown` with the section replaced, or added at the end when it has none. */
+export function spliceRestSection(markdown: string, section: string): string {
+  const start = markdown.indexOf(REST_SECTION_START);
+  const end = markdown.indexOf(REST_SECTION_END);
+  if (start >= 0 && end > start) {
+    return `${markdown.slice(0, start)}${section}${markdown.slice(end + REST_SECTION_END.length)}`;
+  }
+  return `${markdown.replace(/\n*$/, '\n\n')}${section}\n`;
+}
