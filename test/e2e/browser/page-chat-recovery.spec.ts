@@ -58,6 +58,9 @@ describe(
       const { alice, bob } = users;
       await say(bob.page, 'before the cut');
       await waitForText(alice.page, '#chat-log', 'before the cut');
+      // Alice's own message is newer than her room position: the replay carries it, the page skips it.
+      await say(alice.page, 'hello from alice first');
+      await waitForText(bob.page, '#chat-log', 'hello from alice first');
 
       // Alice's browser goes offline, so her reconnect attempts fail until the three are sent.
       await alice.context.setOffline(true);
@@ -73,7 +76,12 @@ describe(
       await waitForChatState(alice.page, 'open');
       await say(bob.page, 'after the return');
       await waitForText(alice.page, '#chat-log', 'after the return');
-      for (const text of [...missed, 'before the cut', 'after the return']) {
+      for (const text of [
+        ...missed,
+        'before the cut',
+        'hello from alice first',
+        'after the return',
+      ]) {
         assert.equal(
           await chatLinesWith(alice.page, text),
           1,
