@@ -1,3 +1,4 @@
+import type { TopFrame } from './top-frames.js';
 /** A V8 CPU profile, as `--cpu-prof` writes it and `Profiler.stop` returns it. */
 export interface CpuProfile {
   readonly nodes: readonly {
@@ -28,6 +29,8 @@ export interface CpuBreakdown {
   readonly nativeMs: number;
   /** Garbage collection. */
   readonly gcMs: number;
+  /** The functions with the most self time, when the profiler recorded them. */
+  readonly topFrames?: readonly TopFrame[];
 }
 
 type Category = 'idle' | 'framework' | 'ws' | 'node' | 'native' | 'gc' | 'none';

@@ -104,9 +104,13 @@ function explanations(results: BenchResults, echo: readonly EchoRow[], label: La
     const forgeCost = forge && costOf(forge);
     const peerCost = peer && costOf(peer);
     if (!forgeCost || !peerCost) continue;
+    const frames = (forge.cpu?.topFrames ?? [])
+      .map((f) => `\`${f.frame}\` ${Math.round(f.share * 1000) / 10} %`)
+      .join(', ');
     out.push(
       `- ${check.scenario}, ${check.description} (${check.value}×, target ${check.target}×): ` +
-        echoPeerExplanation(forgeCost, peerCost, check.target, undefined, row('ws-naive'), label),
+        echoPeerExplanation(forgeCost, peerCost, check.target, undefined, row('ws-naive'), label) +
+        (frames ? ` Top self-time frames of the library's server in that profile: ${frames}.` : ''),
     );
   }
   return out;
@@ -155,7 +159,7 @@ export function renderGatewaySection(results: BenchResults, label: Label): strin
       ? [
           "### Where the server's CPU goes (request/reply)",
           '',
-          'Shares of a V8 CPU profile of a further window of the same load, applied to the measured CPU per reply.',
+          'Shares of a V8 CPU profile of a further window of the same load, applied to the measured CPU per reply. The profile is recorded in the server process through the inspector, whose own `dispatch` shows among the top frames.',
           '',
           ...cpuTable(costs, label),
           '',

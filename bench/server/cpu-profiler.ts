@@ -1,5 +1,6 @@
 import { Session } from 'node:inspector/promises';
 import { breakdownOf, type CpuBreakdown, type CpuProfile } from '../report/cpu-breakdown.js';
+import { topSelfFrames } from '../report/top-frames.js';
 
 /** Samples every 100 µs: fine enough for a few-second window, cheap enough not to dominate it. */
 const SAMPLING_INTERVAL_MICROS = 100;
@@ -28,7 +29,7 @@ export class CpuProfiler {
     this.session = undefined;
     try {
       const { profile } = (await session.post('Profiler.stop')) as { profile: CpuProfile };
-      return breakdownOf(profile);
+      return { ...breakdownOf(profile), topFrames: topSelfFrames(profile, 8) };
     } finally {
       session.disconnect();
     }
