@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { startSample, postJson, type RunningSample } from '../sample/sample-harness.js';
+import { chatLinesWith, openChat, say, waitForChatState, waitForText } from './chat-page.js';
 import { ensureBundle, launchBrowser, type TestBrowser } from './browser-harness.js';
 
-const TIMEOUT = 30_000;
 const ROOM = 'recovery';
 
 /** One WebSocket a page opened: its URL and the text frames it received, in order. */
@@ -44,15 +44,7 @@ describe(
           });
         });
         page.on('pageerror', (error) => console.log(`[${name} page error] ${error.message}`));
-        await page.goto(`${sample.http}/`);
-        await page.waitForSelector('body[data-ready="true"]', { timeout: TIMEOUT });
-        await page.fill('#login-user', name);
-        await page.click('#login-button');
-        await waitForText(page, '#login-status', `Signed in as ${name}`);
-        await page.fill('#chat-room', ROOM);
-        await page.click('#chat-join');
-        await waitForText(page, '#chat-status', `In room ${ROOM}`);
-        await waitForState(page, 'open');
+        await openChat(page, sample.http, name, ROOM);
         users[name] = { context, page, sockets };
       }
     });
@@ -62,59 +54,39 @@ describe(
       await sample?.close();
     });
 
-    async function waitForText(page: Page, selector: string, text: string): Promise<void> {
-      await page.waitForFunction(
-        ([s, t]) => document.querySelector(s)?.textContent?.includes(t) ?? false,
-        [selector, text] as const,
-        { timeout: TIMEOUT, polling: 100 },
-      );
-    }
-
-    async function waitForState(page: Page, state: string): Promise<void> {
-      await page.waitForFunction(
-        (s) => document.getElementById('chat-connection')?.dataset.state === s,
-        state,
-        { timeout: TIMEOUT, polling: 50 },
-      );
-    }
-
-    /** Sends a chat message from `page` and waits for its own confirmation line. */
-    async function say(page: Page, text: string): Promise<void> {
-      await page.fill('#chat-message', text);
-      await page.press('#chat-message', 'Enter');
-      await waitForText(page, '#chat-log', text);
-    }
-
-    /** How many lines of `page`'s chat log end with `text`. */
-    async function linesWith(page: Page, text: string): Promise<number> {
-      return page.$$eval(
-        '#chat-log li',
-        (items, t) => items.filter((item) => item.textContent?.endsWith(t)).length,
-        text,
-      );
-    }
-
     test('a page cut server-side reconnects by itself and shows exactly the missed messages once', async () => {
       const { alice, bob } = users;
       await say(bob.page, 'before the cut');
       await waitForText(alice.page, '#chat-log', 'before the cut');
+      // Alice's own message is newer than her room position: the replay carries it, the page skips it.
+      await say(alice.page, 'hello from alice first');
+      await waitForText(bob.page, '#chat-log', 'hello from alice first');
 
       // Alice's browser goes offline, so her reconnect attempts fail until the three are sent.
       await alice.context.setOffline(true);
       const cut = await postJson(`${sample.http}/disconnect`, { userId: 'alice', room: ROOM });
       assert.deepEqual(cut, { status: 200, body: { disconnected: 1 } });
-      await waitForState(alice.page, 'reconnecting');
+      await waitForChatState(alice.page, 'reconnecting');
       const missed = ['missed one', 'missed two', 'missed three'];
       for (const text of missed) await say(bob.page, text);
       const socketsBefore = alice.sockets.length;
       await alice.context.setOffline(false);
 
       await waitForText(alice.page, '#chat-log', 'missed three');
-      await waitForState(alice.page, 'open');
+      await waitForChatState(alice.page, 'open');
       await say(bob.page, 'after the return');
       await waitForText(alice.page, '#chat-log', 'after the return');
-      for (const text of [...missed, 'before the cut', 'after the return']) {
-        assert.equal(await linesWith(alice.page, text), 1, `"${text}" shown once on alice's page`);
+      for (const text of [
+        ...missed,
+        'before the cut',
+        'hello from alice first',
+        'after the return',
+      ]) {
+        assert.equal(
+          await chatLinesWith(alice.page, text),
+          1,
+          `"${text}" shown once on alice's page`,
+        );
       }
       const log = (await alice.page.textContent('#chat-log')) ?? '';
       assert.ok(
@@ -145,7 +117,7 @@ describe(
       await waitForText(alice.page, '#chat-log', 'before the restart');
       const port = sample.port;
       await sample.close();
-      await waitForState(alice.page, 'reconnecting');
+      await waitForChatState(alice.page, 'reconnecting');
       sample = await startSample({ HOST: '127.0.0.1' }, port);
 
       await waitForText(alice.page, '#chat-notice', 'history lost — reloaded');
@@ -155,8 +127,8 @@ describe(
         'the reason the server gave',
       );
       await waitForText(alice.page, '#chat-log', 'history lost — reloaded');
-      await waitForState(alice.page, 'open');
-      await waitForState(bob.page, 'open');
+      await waitForChatState(alice.page, 'open');
+      await waitForChatState(bob.page, 'open');
       await say(bob.page, 'after the restart');
       await waitForText(alice.page, '#chat-log', 'after the restart');
     });
