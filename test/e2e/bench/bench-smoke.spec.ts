@@ -13,7 +13,7 @@ function run(args: string[]): Promise<{ code: number | null; output: string }> {
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 110_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 230_000);
     child.on('exit', (code) => {
       clearTimeout(timer);
       resolve({ code, output });
@@ -27,7 +27,7 @@ function isNumber(value: unknown): value is number {
 
 test(
   'the benchmark harness runs every scenario on a tiny size and writes well-formed JSON, Markdown and SVG',
-  { timeout: 120_000 },
+  { timeout: 240_000 },
   async () => {
     const dir = mkdtempSync(join(tmpdir(), 'forge-bench-'));
     try {

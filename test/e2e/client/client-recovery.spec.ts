@@ -38,10 +38,19 @@ test('a server-side disconnect: the client reconnects by itself and gets exactly
   );
   await app.rooms.emit('chat:c', 'chat.message', { text: 'before' });
   await waitFor(() => texts.length === 1, 'the first live event');
+  // Publish while the client is surely away: from its own 'reconnecting' state event, which
+  // fires before its reconnect timer can (polling the state could miss a short backoff).
+  let missedPublished: Promise<void> | undefined;
+  client.on('state', (state: string) => {
+    if (state !== 'reconnecting' || missedPublished) return;
+    missedPublished = (async () => {
+      await app.rooms.emit('chat:c', 'chat.message', { text: 'missed-1' });
+      await app.rooms.emit('chat:c', 'chat.message', { text: 'missed-2' });
+    })();
+  });
   for (const channel of app.rooms.channels) channel.connection.close(1012, 'restart');
-  await waitFor(() => client?.state === 'reconnecting', 'reconnecting');
-  await app.rooms.emit('chat:c', 'chat.message', { text: 'missed-1' });
-  await app.rooms.emit('chat:c', 'chat.message', { text: 'missed-2' });
+  await waitFor(() => missedPublished !== undefined, 'reconnecting');
+  await missedPublished;
   await waitFor(() => outcomes.length === 1, 'the recovery outcome');
   assert.deepEqual(outcomes, [{ room: 'chat:c', recovered: true }]);
   await app.rooms.emit('chat:c', 'chat.message', { text: 'after' });

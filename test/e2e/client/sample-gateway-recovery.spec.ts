@@ -47,10 +47,18 @@ test('sample chat gateway: a client cut by the server reconnects and recovers ex
   const first = await alice.request<{ offset?: string }>('chat.send', { text: 'one' });
   assert.match(String(first.offset), /^.+:\d+$/, 'the room keeps history: the reply has an offset');
   await waitFor(() => seen.length === 1, 'bob got the first message live');
+  // Send while bob is surely away: from his own 'reconnecting' state event, which fires before
+  // his reconnect timer can (polling the state could miss a short backoff).
+  let missedSent: Promise<unknown> | undefined;
+  bob.on('state', (state: string) => {
+    if (state !== 'reconnecting' || missedSent) return;
+    missedSent = alice
+      .request('chat.send', { text: 'two' })
+      .then(() => alice.request('chat.send', { text: 'three' }));
+  });
   await manager.disconnect(manager.connections(forUser('bob'))[0].id, 4000, 'cut');
-  await waitFor(() => bob.state === 'reconnecting', 'bob reconnecting');
-  await alice.request('chat.send', { text: 'two' });
-  await alice.request('chat.send', { text: 'three' });
+  await waitFor(() => missedSent !== undefined, 'bob reconnecting');
+  await missedSent;
   await waitFor(() => outcomes.length === 1, 'bob recovered');
   assert.deepEqual(outcomes, [{ room: 'recovery-room', recovered: true }]);
   await alice.request('chat.send', { text: 'four' });
