@@ -1,17 +1,6 @@
 import type { TopFrame } from './top-frames.js';
-/** A V8 CPU profile, as `--cpu-prof` writes it and `Profiler.stop` returns it. */
-export interface CpuProfile {
-  readonly nodes: readonly {
-    readonly id: number;
-    readonly callFrame: {
-      readonly functionName: string;
-      readonly url: string;
-      readonly lineNumber: number;
-    };
-  }[];
-  readonly samples: readonly number[];
-  readonly timeDeltas: readonly number[];
-}
+import type { CpuProfile } from './cpu-profile.js';
+export type { CpuProfile } from './cpu-profile.js';
 
 /** Where a server's CPU time went while a profile was recorded, in milliseconds of samples. */
 export interface CpuBreakdown {

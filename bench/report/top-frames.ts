@@ -1,16 +1,4 @@
-/** What this reads of a V8 CPU profile. */
-interface SampledProfile {
-  readonly nodes: readonly {
-    readonly id: number;
-    readonly callFrame: {
-      readonly functionName: string;
-      readonly url: string;
-      readonly lineNumber: number;
-    };
-  }[];
-  readonly samples: readonly number[];
-  readonly timeDeltas: readonly number[];
-}
+import type { CpuProfile } from './cpu-profile.js';
 
 /** One function of a profile and the time it spent itself (not in what it called). */
 export interface TopFrame {
@@ -22,7 +10,7 @@ export interface TopFrame {
 }
 
 /** The `count` functions with the most self time in a profile, idle left out. */
-export function topSelfFrames(profile: SampledProfile, count: number): TopFrame[] {
+export function topSelfFrames(profile: CpuProfile, count: number): TopFrame[] {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const self = new Map<string, number>();
   let busy = 0;
