@@ -60,7 +60,6 @@ export class GatewayEmitter {
     data: unknown,
     filters: readonly ConnectionFilter[],
   ): Promise<BroadcastResult> {
-    assertEventName(event);
     return this.deliver({ event, data }, filters);
   }
 
@@ -82,6 +81,7 @@ export class GatewayEmitter {
     envelope: EventEnvelope,
     filters: readonly ConnectionFilter[],
   ): Promise<BroadcastResult> {
+    assertEventName(envelope.event);
     const results = await Promise.all([
       ...CODECS.map((codec) =>
         this.broadcaster.broadcast(frameOf(codec, envelope), [
