@@ -4,6 +4,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { resolve } from 'node:path';
+import { ensureRedisCluster } from './pretest/redis-cluster.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 let aptUpdated = false;
@@ -104,7 +105,8 @@ function ensureChromium() {
 const redisUrl = await ensureRedis();
 const chromiumPath = ensureChromium();
 if (!which('redis-server')) aptInstall('redis-server');
+const redisCluster = await ensureRedisCluster(root);
 writeFileSync(
   resolve(root, '.test-env.json'),
-  JSON.stringify({ REDIS_URL: redisUrl, CHROMIUM_PATH: chromiumPath }, null, 2),
+  JSON.stringify({ REDIS_URL: redisUrl, CHROMIUM_PATH: chromiumPath, ...redisCluster }, null, 2),
 );
