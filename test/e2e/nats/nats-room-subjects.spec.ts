@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { AdapterChannelCounters } from '../../../src/interfaces/streaming-adapter.interface.js';
 import { ChatClient } from '../redis/cluster-apps.js';
 import { startNatsApp, type NatsClusterApp } from './nats-cluster-apps.js';
-import { NATS_URL, uniqueNatsPrefix } from './nats-test-env.js';
+import { NATS_URL, deleteNatsPrefix, uniqueNatsPrefix } from './nats-test-env.js';
 import { delay, waitFor } from '../../support/wait-for.js';
 
 const LINGER_MS = 150;
@@ -32,6 +32,7 @@ describe('per-room subjects across four instances on NATS', () => {
   after(async () => {
     await Promise.all(clients.map((client) => client.close()));
     await Promise.all(apps.map((app) => app.app.close()));
+    await deleteNatsPrefix(prefix);
   });
 
   test('each instance decodes only the broadcasts of rooms it has members in; unscoped ones reach all', async () => {

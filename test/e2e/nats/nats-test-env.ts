@@ -4,6 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { waitFor } from '../../support/wait-for.js';
 import { freePort } from '../redis/redis-test-env.js';
 
@@ -76,5 +78,20 @@ export class PrivateNats {
   async destroy(): Promise<void> {
     await this.kill();
     rmSync(this.storeDir, { recursive: true, force: true });
+  }
+}
+
+/** Deletes every stream and KV bucket the adapter created under `prefix` on `url`. */
+export async function deleteNatsPrefix(prefix: string, url = NATS_URL): Promise<void> {
+  const nc = await connect({ servers: url });
+  try {
+    const jsm = await jetstreamManager(nc);
+    const upper = `${prefix.toUpperCase()}_`;
+    const kv = `KV_${prefix}-`;
+    for await (const name of jsm.streams.names()) {
+      if (name.startsWith(upper) || name.startsWith(kv)) await jsm.streams.delete(name);
+    }
+  } finally {
+    await nc.close();
   }
 }

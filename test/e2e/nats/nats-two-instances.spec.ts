@@ -4,7 +4,7 @@ import { StreamEvent, protocol, type PresenceEvent } from '../../../src/index.js
 import { ChatClient } from '../redis/cluster-apps.js';
 import { SseClient } from '../redis/sse-client.js';
 import { startNatsApp, type NatsClusterApp } from './nats-cluster-apps.js';
-import { NATS_URL, uniqueNatsPrefix } from './nats-test-env.js';
+import { NATS_URL, deleteNatsPrefix, uniqueNatsPrefix } from './nats-test-env.js';
 import { waitFor } from '../../support/wait-for.js';
 
 describe('two instances sharing one NATS server', () => {
@@ -35,6 +35,7 @@ describe('two instances sharing one NATS server', () => {
     for (const client of clients) await client.close();
     await a?.app.close();
     await b?.app.close();
+    await deleteNatsPrefix(prefix);
   });
 
   test('a chat room spans both instances: the other instance gets the message, the sender and other rooms do not', async () => {
