@@ -35,12 +35,15 @@ export class NatsClusterRegistry {
     private readonly buckets: RegistryBuckets,
     private readonly names: NatsNames,
     private readonly instanceId: string,
+    /** Whether the connection is up: while it is not, only the local state is kept. */
+    private readonly online: () => boolean,
   ) {}
 
   /** Records a local connection that opened or changed (rooms, metadata). */
   update(descriptor: ConnectionDescriptor): void {
     const previous = this.local.get(descriptor.id);
     this.local.set(descriptor.id, descriptor);
+    if (!this.online()) return; // rewritten by reconcile() once NATS is back
     const before = new Set(previous?.rooms ?? []);
     const after = new Set(descriptor.rooms);
     const writes: Array<Promise<unknown>> = [
@@ -59,6 +62,7 @@ export class NatsClusterRegistry {
   remove(descriptor: ConnectionDescriptor): void {
     const previous = this.local.get(descriptor.id);
     this.local.delete(descriptor.id);
+    if (!this.online()) return; // removed by reconcile() once NATS is back
     const rooms = [...new Set([...(previous?.rooms ?? []), ...descriptor.rooms])];
     const writes: Array<Promise<unknown>> = [
       this.del(this.names.connectionKey(this.instanceId, descriptor.id)),
@@ -87,7 +91,7 @@ export class NatsClusterRegistry {
     descriptor: ConnectionDescriptor,
     room: string,
   ): void {
-    if (this.nc.isClosed()) return;
+    if (this.nc.isClosed() || !this.online()) return;
     const member: PresenceMember = {
       connectionId: descriptor.id,
       userId: descriptor.userId,

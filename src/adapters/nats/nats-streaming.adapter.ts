@@ -208,7 +208,13 @@ export class NatsStreamingAdapter implements StreamingAdapter {
       buckets,
       reader,
       bus,
-      registry: new NatsClusterRegistry(nc, buckets, this.names, host.instanceId),
+      registry: new NatsClusterRegistry(
+        nc,
+        buckets,
+        this.names,
+        host.instanceId,
+        () => this.connected,
+      ),
       sweeper: new NatsRegistrySweeper(buckets, this.names, reader, host.instanceId),
     };
   }
@@ -299,7 +305,11 @@ export class NatsStreamingAdapter implements StreamingAdapter {
   publish(envelope: BroadcastEnvelope): Promise<void> {
     const running = this.running;
     if (!running) return Promise.resolve();
-    if (!this.connected) this.publishLost = true;
+    if (!this.connected) {
+      // not buffered for later: a late delivery after the outage would be out of order
+      this.publishLost = true;
+      return Promise.resolve();
+    }
     const room = broadcastRoom(envelope.filters);
     const payload = encodeBusPayload(envelope.origin, envelope);
     try {
