@@ -17,6 +17,7 @@ export {
 export type { WebTransportImplementation } from './web-transport-factory.js';
 export type {
   CertificateHashInput,
+  WebTransportConstructor,
   WebTransportLike,
   WebTransportStreamPair,
 } from './web-transport-like.js';
@@ -28,6 +29,8 @@ export {
   type StreamingClientEvents,
   type StreamingClientOptions,
   type StreamingClientState,
+  type StreamingClientTransport,
+  type StreamingClientWebTransportOptions,
 } from './streaming-client.js';
 export { Backoff, resolveReconnect, type ReconnectOptions } from './backoff.js';
 export { systemClock, type ClientClock } from './client-clock.js';
