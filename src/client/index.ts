@@ -32,6 +32,19 @@ export {
   type StreamingClientTransport,
   type StreamingClientWebTransportOptions,
 } from './streaming-client.js';
+export {
+  createSseClient,
+  SseClient,
+  type SseClientEvents,
+  type SseClientOptions,
+  type SseEventMeta,
+  type SseResetData,
+} from './sse-client.js';
+export type {
+  EventSourceConstructor,
+  EventSourceLike,
+  SseMessageEventLike,
+} from './event-source-like.js';
 export { Backoff, resolveReconnect, type ReconnectOptions } from './backoff.js';
 export { systemClock, type ClientClock } from './client-clock.js';
 export { OfflineQueue } from './offline-queue.js';
