@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { resolve } from 'node:path';
 import { ensureNats } from './pretest/nats.mjs';
+import { ensureRedisCluster } from './pretest/redis-cluster.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 let aptUpdated = false;
@@ -107,7 +108,12 @@ const redisUrl = await ensureRedis();
 const chromiumPath = ensureChromium();
 const natsUrl = await ensureNats(aptInstall);
 if (!which('redis-server')) aptInstall('redis-server');
+const redisCluster = await ensureRedisCluster(root);
 writeFileSync(
   resolve(root, '.test-env.json'),
-  JSON.stringify({ REDIS_URL: redisUrl, CHROMIUM_PATH: chromiumPath, NATS_URL: natsUrl }, null, 2),
+  JSON.stringify(
+    { REDIS_URL: redisUrl, CHROMIUM_PATH: chromiumPath, NATS_URL: natsUrl, ...redisCluster },
+    null,
+    2,
+  ),
 );
