@@ -2,6 +2,7 @@ import { measured, type BenchResults } from './bench-results.js';
 import type { FailedRow } from '../scenarios/scenario-context.js';
 import { renderEchoCpuSection } from './cpu-section.js';
 import { renderGatewaySection } from './gateway-section.js';
+import { renderStormSection } from './reconnect-storm-section.js';
 import { renderMissedTargets } from './missed-targets.js';
 
 type Cell = string | number | boolean;
@@ -260,6 +261,7 @@ export function renderMarkdown(results: BenchResults, chartPath: string, jsonPat
   }
   if (s.echo) out.push(...renderEchoCpuSection(s.echo, label));
   out.push(...renderGatewaySection(results, label));
+  if (s.reconnectStorm) out.push(...renderStormSection(results), '');
   out.push(...renderMissedTargets(results, label));
   if (results.notes.length > 0) {
     out.push('## Notes', '', ...results.notes.map((n) => `- ${n}`), '');
