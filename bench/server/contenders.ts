@@ -85,12 +85,12 @@ export const CONTENDERS = {
     dialect: 'plain',
   },
   'ws-rest': {
-    label: 'raw node:http + ws, frame once per request',
+    label: 'same Nest controller + raw ws, frame once per request',
     start: startRestRawWs,
     dialect: 'plain',
   },
   'http-sse-rest': {
-    label: 'raw node:http SSE, res.write per request',
+    label: 'same Nest controller + res.write per request',
     start: startRestHttpSse,
     dialect: 'plain',
   },

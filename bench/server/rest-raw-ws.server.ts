@@ -1,15 +1,15 @@
-import { createServer } from 'node:http';
+import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { portOf, type BenchServer } from './bench-server.js';
-import { serveBroadcastRequest } from './broadcast-request.js';
-import { closeHttpServer } from './close-http-server.js';
+import { createBroadcastHost } from './rest-nest-host.js';
 import { textFrame } from './text-frame.js';
 import { installWriteCounter } from './write-counter.js';
 
 /**
- * Raw `node:http` + `ws`: `/fan` subscribers, and `POST /broadcast {message}` that frames the
- * message once and writes those bytes to every subscriber's socket before answering 204.
+ * Raw `ws` subscribers on `/fan` behind the same Nest controller as the library's:
+ * `POST /broadcast {message}` frames the message once and writes those bytes to every
+ * subscriber's socket before answering 204.
  */
 export async function startRestRawWs(): Promise<BenchServer> {
   installWriteCounter();
@@ -18,22 +18,26 @@ export async function startRestRawWs(): Promise<BenchServer> {
     const frame = textFrame(message);
     for (const ws of subscribers) (ws as unknown as { _socket: Socket })._socket.write(frame);
   };
-  const server = createServer((req, res) =>
-    serveBroadcastRequest(req, res, (request) => send(request.message)),
-  );
-  const wss = new WebSocketServer({ server, perMessageDeflate: false, clientTracking: false });
-  wss.on('connection', (ws: WebSocket, req) => {
-    if ((req.url ?? '/').split('?')[0] !== '/fan') return;
+  const app = await createBroadcastHost({ send });
+  const server = app.getHttpServer() as Server;
+  const wss = new WebSocketServer({
+    server,
+    path: '/fan',
+    perMessageDeflate: false,
+    clientTracking: false,
+  });
+  wss.on('connection', (ws: WebSocket) => {
     subscribers.add(ws);
     ws.on('close', () => subscribers.delete(ws));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await app.listen(0, '127.0.0.1');
   return {
     port: portOf(server),
     broadcast: send,
-    close: () => {
+    close: async () => {
+      for (const ws of subscribers) ws.terminate();
       wss.close();
-      return closeHttpServer(server);
+      await app.close();
     },
   };
 }

@@ -11,6 +11,7 @@ import { ConnectionRegistry } from '../registry/connection-registry.service.js';
 import { StreamingStatsCollector } from '../stats/streaming-stats-collector.service.js';
 import { STREAMING_ADAPTER, STREAMING_INSTANCE_ID } from '../streaming.constants.js';
 import { BroadcastHooks } from './broadcast-hooks.service.js';
+import type { RecipientVariants, RecipientVariantsDecoder } from './recipient-variants.js';
 
 /** What a broadcast reached. */
 export interface BroadcastResult {
@@ -46,6 +47,14 @@ export class Broadcaster {
     @Inject(STREAMING_INSTANCE_ID) private readonly instanceId: string,
   ) {}
 
+  /** Decodes `envelope` wire messages (gateway events) from other instances; set once. */
+  private variantsDecoder: RecipientVariantsDecoder | undefined;
+
+  /** Installs the decoder of `envelope` wire messages (the gateway emitter's). */
+  useVariantsDecoder(decoder: RecipientVariantsDecoder): void {
+    this.variantsDecoder = decoder;
+  }
+
   /**
    * Sends `message` to every connection matching all `filters`, on every instance. A
    * `localPredicate` filter keeps it local.
@@ -54,14 +63,33 @@ export class Broadcaster {
     message: unknown,
     filters: readonly ConnectionFilter[],
   ): Promise<BroadcastResult> {
-    const outbound = OutboundMessage.from(message);
+    return this.run(OutboundMessage.from(message), undefined, filters);
+  }
+
+  /**
+   * Sends one broadcast whose form depends on the recipient (see {@link RecipientVariants}) to
+   * every connection matching all `filters` that has a form, on every instance: one selection,
+   * one publish.
+   */
+  broadcastVariants(
+    variants: RecipientVariants,
+    filters: readonly ConnectionFilter[],
+  ): Promise<BroadcastResult> {
+    return this.run(variants.primary, variants, filters);
+  }
+
+  private async run(
+    outbound: OutboundMessage,
+    variants: RecipientVariants | undefined,
+    filters: readonly ConnectionFilter[],
+  ): Promise<BroadcastResult> {
     this.stats.broadcasts += 1;
     const prepared = await this.hooks.prepare(outbound, filters);
     const sseIds = prepared.sseIds;
     const id = randomUUID();
     let outcome: DeliveryOutcome;
     try {
-      outcome = this.deliverLocal(outbound, filters, sseIds);
+      outcome = this.deliverLocal(outbound, variants, filters, sseIds);
     } finally {
       prepared.delivered();
     }
@@ -70,7 +98,7 @@ export class Broadcaster {
       const envelope: BroadcastEnvelope = {
         id,
         origin: this.instanceId,
-        message: outbound.toWire(),
+        message: variants ? variants.toWire() : outbound.toWire(),
         filters,
         sseIds,
       };
@@ -81,21 +109,42 @@ export class Broadcaster {
 
   /** Delivers a broadcast that another instance published; returns how many received it. */
   deliverRemote(envelope: BroadcastEnvelope): number {
-    const message = OutboundMessage.fromWire(envelope.message);
-    return this.deliverLocal(message, envelope.filters, envelope.sseIds).delivered;
+    const wire = envelope.message;
+    if (wire.type === 'envelope') {
+      const variants = this.variantsDecoder?.(wire);
+      if (variants === undefined) return 0;
+      return this.deliverLocal(variants.primary, variants, envelope.filters, envelope.sseIds)
+        .delivered;
+    }
+    const message = OutboundMessage.fromWire(wire);
+    return this.deliverLocal(message, undefined, envelope.filters, envelope.sseIds).delivered;
   }
 
-  /** Hands an encoded message to every matching local connection. */
+  /**
+   * Hands an encoded message to every matching local connection (with variants: the form each
+   * one receives; a connection without one is passed over, counted neither way).
+   */
   private deliverLocal(
     message: OutboundMessage,
+    variants: RecipientVariants | undefined,
     filters: readonly ConnectionFilter[],
     sseIds: Readonly<Record<string, string>> | undefined,
   ): DeliveryOutcome {
     let delivered = 0;
     let dropped = 0;
     const context = sseIds ? { sseIds } : undefined;
-    for (const conn of this.registry.select(filters)) {
-      if (conn.deliver(message, context)) delivered += 1;
+    const recipients = this.registry.select(filters);
+    if (variants === undefined) {
+      for (const conn of recipients) {
+        if (conn.deliver(message, context)) delivered += 1;
+        else dropped += 1;
+      }
+      return { delivered, dropped };
+    }
+    for (const conn of recipients) {
+      const form = variants.variantFor(conn);
+      if (form === undefined) continue;
+      if (conn.deliver(form, context)) delivered += 1;
       else dropped += 1;
     }
     return { delivered, dropped };

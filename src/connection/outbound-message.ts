@@ -59,9 +59,15 @@ export class OutboundMessage {
 
   /** Rebuilds a message that crossed a process boundary. */
   static fromWire(wire: WireMessage): OutboundMessage {
-    return wire.type === 'text'
-      ? OutboundMessage.text(wire.text, wire.event)
-      : OutboundMessage.binary(Buffer.from(wire.base64, 'base64'), wire.event);
+    switch (wire.type) {
+      case 'text':
+        return OutboundMessage.text(wire.text, wire.event);
+      case 'binary':
+        return OutboundMessage.binary(Buffer.from(wire.base64, 'base64'), wire.event);
+      case 'envelope':
+        // A gateway event sent to one connection: its JSON envelope.
+        return OutboundMessage.text(wire.text);
+    }
   }
 
   private static fromPayload(value: unknown, event: string | undefined): OutboundMessage {

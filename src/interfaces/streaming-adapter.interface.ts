@@ -2,10 +2,19 @@ import type { ConnectionFilter } from './connection-filter.interface.js';
 import type { StreamingProtocol } from './connection.interface.js';
 import type { ClusterStats, StreamingStats } from './streaming-stats.interface.js';
 
-/** A message in a form that crosses process boundaries. */
+/**
+ * A message in a form that crosses process boundaries. `envelope` is a gateway event: its JSON
+ * envelope `text`, and `sse`, the form SSE streams receive; each instance encodes the other
+ * codecs' frames from it for its own recipients.
+ */
 export type WireMessage =
   | { readonly type: 'text'; readonly text: string; readonly event?: string }
-  | { readonly type: 'binary'; readonly base64: string; readonly event?: string };
+  | { readonly type: 'binary'; readonly base64: string; readonly event?: string }
+  | {
+      readonly type: 'envelope';
+      readonly text: string;
+      readonly sse: Exclude<WireMessage, { type: 'envelope' }>;
+    };
 
 /** A broadcast as it travels between instances. */
 export interface BroadcastEnvelope {

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ServerResponse, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { OutboundChunk } from '../../connection/outbound-queue.js';
 import {
@@ -20,6 +20,25 @@ const DEFAULT_HEADERS: readonly (readonly [string, string])[] = [
 export interface SseWriterEvents {
   /** The tick's text was written and bytes still wait in the connection's own queue. */
   flushed(): void;
+  /** The socket drained after a direct write it could not take at once. */
+  drained(): void;
+}
+
+const CRLF = '\r\n';
+/** The last text framed as an HTTP/1.1 chunk, and its frame: a broadcast frames its event once. */
+let lastFramedText: string | undefined;
+let lastFrame: Buffer | undefined;
+
+/**
+ * `text` as one HTTP/1.1 chunk (size line, data, CRLF) in one buffer. The frame of the last
+ * text is kept: every recipient of a broadcast writes the same string, framed once for all.
+ */
+function chunkFrame(text: string, bytes: number): Buffer {
+  if (text === lastFramedText && lastFrame !== undefined) return lastFrame;
+  const frame = Buffer.from(bytes.toString(16) + CRLF + text + CRLF, 'utf8');
+  lastFramedText = text;
+  lastFrame = frame;
+  return frame;
 }
 
 /**
@@ -29,6 +48,11 @@ export interface SseWriterEvents {
  * server's does); the text written after it in the same tick is joined and written once at the
  * end of the tick, every `res.write` of an HTTP/1.1 response being a chunk with its own framing.
  * Over HTTP/1.1 the socket stays corked until then, so the whole tick leaves in one writev.
+ *
+ * Once the head is on the wire of a chunked HTTP/1.1 response whose `write` nobody replaced (no
+ * compression or other middleware wrapping it), text goes straight to the socket as one
+ * prebuilt chunk (`res.write` would write the size line, the data and the CRLF as three pieces
+ * corked until the next tick); the response's own `end()` still writes the last chunk.
  */
 export class SseResponseWriter implements TickCorkable {
   private headWritten = false;
@@ -40,6 +64,14 @@ export class SseResponseWriter implements TickCorkable {
   /** The socket this writer corked for the rest of the tick (HTTP/1.1 only). */
   private corkedSocket: Socket | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
+  /** Whether direct chunk writes are allowed (decided when the head is written). */
+  private directAllowed = false;
+  /** Whether a socket `drain` is awaited after a direct write the socket could not take. */
+  private awaitingDrain = false;
+  private readonly onSocketDrain = () => {
+    this.awaitingDrain = false;
+    this.events.drained();
+  };
 
   constructor(
     private readonly req: IncomingMessage,
@@ -56,7 +88,7 @@ export class SseResponseWriter implements TickCorkable {
 
   /** Whether the response's own buffer is past its high-water mark. */
   get needsDrain(): boolean {
-    return this.res.writableNeedDrain;
+    return this.awaitingDrain || this.res.writableNeedDrain;
   }
 
   private get open(): boolean {
@@ -82,7 +114,12 @@ export class SseResponseWriter implements TickCorkable {
       res.setHeader('Connection', 'keep-alive');
     }
     res.writeHead(200);
+    // The first write sends the head with it; direct chunks may only follow it.
     this.writeText(`retry: ${this.retryInterval}\n\n`);
+    this.directAllowed =
+      this.req.httpVersionMajor === 1 &&
+      res.chunkedEncoding &&
+      res.write === ServerResponse.prototype.write;
   }
 
   /** Sends a `: ping` comment every `intervalMs` while nothing else is waiting to be written. */
@@ -139,6 +176,8 @@ export class SseResponseWriter implements TickCorkable {
   /** Forgets pending text and stops the heartbeat (the response has closed). */
   discard(): void {
     this.stopHeartbeat();
+    if (this.awaitingDrain) this.res.socket?.off('drain', this.onSocketDrain);
+    this.awaitingDrain = false;
     this.tickText = '';
     this.tickBytes = 0;
     this.releaseSocket();
@@ -158,10 +197,10 @@ export class SseResponseWriter implements TickCorkable {
     const tick = currentWriteTick();
     if (this.writeTick !== tick) {
       this.writeTick = tick;
-      this.res.write(text);
+      this.writeNow(text, bytes);
       return;
     }
-    this.holdSocket();
+    if (this.directSocket() === undefined) this.holdSocket();
     uncorkAtEndOfTick(this);
     this.tickText = text;
     this.tickBytes = bytes;
@@ -187,9 +226,37 @@ export class SseResponseWriter implements TickCorkable {
   private writeTickText(): void {
     if (this.tickBytes === 0) return;
     const text = this.tickText;
+    const bytes = this.tickBytes;
     this.tickText = '';
     this.tickBytes = 0;
-    if (this.open) this.res.write(text);
+    if (this.open) this.writeNow(text, bytes);
     this.releaseSocket();
+  }
+
+  /**
+   * The socket to write chunks to directly: the response's own, when the head and everything
+   * written before are on it (nothing waits in the response's buffer) and it is still writable.
+   */
+  private directSocket(): Socket | undefined {
+    if (!this.directAllowed) return undefined;
+    const res = this.res;
+    const socket = res.socket;
+    if (socket === null || !socket.writable || res.writableLength !== socket.writableLength) {
+      return undefined;
+    }
+    return socket;
+  }
+
+  /** Writes `text` now: one prebuilt chunk on the socket, or through `res.write`. */
+  private writeNow(text: string, bytes: number): void {
+    const socket = this.directSocket();
+    if (socket === undefined) {
+      this.res.write(text);
+      return;
+    }
+    if (!socket.write(chunkFrame(text, bytes)) && !this.awaitingDrain) {
+      this.awaitingDrain = true;
+      socket.once('drain', this.onSocketDrain);
+    }
   }
 }

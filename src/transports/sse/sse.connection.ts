@@ -94,6 +94,7 @@ export class SseConnectionImpl extends BaseConnection implements SseContext {
     super({ ...init, batching: undefined });
     this.writer = new SseResponseWriter(req, res, settings.retryInterval, this.stats, {
       flushed: () => this.onWriterFlushed(),
+      drained: this.kick,
     });
     this.lastEventId = settings.lastEventId;
     this.identity = { streamKey: this.id, userId: this.userId };

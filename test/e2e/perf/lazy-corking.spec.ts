@@ -81,6 +81,16 @@ function delta(after: readonly SocketCounts[], before: readonly SocketCounts[]):
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/**
+ * Resolves after the end of the event-loop turn in which the writes started (the corked writes
+ * of a turn are flushed in its check phase; a broadcast writes after a microtask, so its flush is
+ * scheduled after a `setImmediate` the test scheduled before it).
+ */
+const afterFlush = async (): Promise<void> => {
+  await nextTurn();
+  await nextTurn();
+};
+
 describe('lazy corking', () => {
   test('a lone WebSocket broadcast is written to each socket at once, with no writev', async () => {
     const app = await createStreamingTestApp({ controllers: [CorkingController] });
@@ -102,7 +112,7 @@ describe('lazy corking', () => {
       await nextTurn();
       const before = snapshot(counts);
       await app.manager.broadcast('lone');
-      await nextTurn();
+      await afterFlush();
       for (const d of delta(counts, before)) {
         assert.deepEqual(d, { writes: 1, singleWrites: 1, vectorWrites: 0, corkedWrites: 0 });
       }
@@ -113,7 +123,7 @@ describe('lazy corking', () => {
     }
   });
 
-  test('WebSocket broadcasts of one tick leave each socket in one write and one writev', async () => {
+  test('WebSocket broadcasts of one turn leave each socket in one write and one writev', async () => {
     const app = await createStreamingTestApp({ controllers: [CorkingController] });
     const server = app.app.getHttpServer() as Server;
     const counts = countServerWrites(server);
@@ -134,7 +144,7 @@ describe('lazy corking', () => {
       const before = snapshot(counts);
       const names = ['b1', 'b2', 'b3', 'b4', 'b5'];
       for (const name of names) void app.manager.broadcast(name);
-      await nextTurn();
+      await afterFlush();
       for (const d of delta(counts, before)) {
         assert.equal(d.singleWrites, 1, 'the first broadcast went straight out');
         assert.equal(d.vectorWrites, 1, 'the other four joined one writev');
@@ -147,7 +157,7 @@ describe('lazy corking', () => {
     }
   });
 
-  test('a lone SSE broadcast is one socket write; the events of a busy tick leave in one writev', async () => {
+  test('a lone SSE broadcast is one socket write; the events of a busy turn leave in two', async () => {
     const app = await createStreamingTestApp({ controllers: [CorkingController] });
     const server = app.app.getHttpServer() as Server;
     const counts = countServerWrites(server);
@@ -169,7 +179,7 @@ describe('lazy corking', () => {
       const stream = counts.length - 1;
       let before = snapshot(counts);
       await app.manager.broadcast('lone');
-      await nextTurn();
+      await afterFlush();
       const lone = delta(counts, before)[stream];
       assert.equal(lone.singleWrites + lone.vectorWrites, 1, 'one socket write for the event');
       await waitFor(() => text.includes('data: lone'), 'the lone event');
@@ -177,9 +187,13 @@ describe('lazy corking', () => {
       await nextTurn();
       before = snapshot(counts);
       for (const name of ['s1', 's2', 's3', 's4']) void app.manager.broadcast(name);
-      await nextTurn();
+      await afterFlush();
       const busy = delta(counts, before)[stream];
-      assert.deepEqual([busy.singleWrites, busy.vectorWrites], [0, 1], 'one writev for the tick');
+      assert.equal(
+        busy.singleWrites + busy.vectorWrites,
+        2,
+        'the first event at once, the rest of the turn joined in one chunk',
+      );
       await waitFor(() => text.includes('data: s4'), 'four events');
       assert.match(text, /data: s1[^]*data: s2[^]*data: s3[^]*data: s4/);
     } finally {
