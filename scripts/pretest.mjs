@@ -1,9 +1,12 @@
-// Finds or starts what the test suite needs: a Redis server and Debian's Chromium.
-// Writes the Redis URL it settled on to .test-env.json for scripts/run-tests.mjs.
+// Finds or starts what the test suite needs: a Redis server, NATS with JetStream
+// (scripts/pretest/nats.mjs) and Debian's Chromium.
+// Writes the Redis and NATS URLs it settled on to .test-env.json for scripts/run-tests.mjs.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { resolve } from 'node:path';
+import { ensureNats } from './pretest/nats.mjs';
+import { ensureRedisCluster } from './pretest/redis-cluster.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 let aptUpdated = false;
@@ -103,8 +106,14 @@ function ensureChromium() {
 
 const redisUrl = await ensureRedis();
 const chromiumPath = ensureChromium();
+const natsUrl = await ensureNats(aptInstall);
 if (!which('redis-server')) aptInstall('redis-server');
+const redisCluster = await ensureRedisCluster(root);
 writeFileSync(
   resolve(root, '.test-env.json'),
-  JSON.stringify({ REDIS_URL: redisUrl, CHROMIUM_PATH: chromiumPath }, null, 2),
+  JSON.stringify(
+    { REDIS_URL: redisUrl, CHROMIUM_PATH: chromiumPath, NATS_URL: natsUrl, ...redisCluster },
+    null,
+    2,
+  ),
 );

@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { stopRedisCluster } from './pretest/redis-cluster.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const testRoot = join(root, 'dist', 'test');
@@ -37,4 +38,8 @@ const child = spawn(process.execPath, args, {
   stdio: 'inherit',
   env: { ...process.env, ...extraEnv, FORCE_COLOR: '0' },
 });
-child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+child.on('exit', (code, signal) => {
+  // `npm test` ran pretest, which started the private Redis Cluster: stop it with the run.
+  if (process.env.npm_lifecycle_event === 'test') stopRedisCluster(root);
+  process.exit(code ?? (signal ? 1 : 0));
+});

@@ -17,6 +17,7 @@ export {
 export type { WebTransportImplementation } from './web-transport-factory.js';
 export type {
   CertificateHashInput,
+  WebTransportConstructor,
   WebTransportLike,
   WebTransportStreamPair,
 } from './web-transport-like.js';
@@ -28,7 +29,22 @@ export {
   type StreamingClientEvents,
   type StreamingClientOptions,
   type StreamingClientState,
+  type StreamingClientTransport,
+  type StreamingClientWebTransportOptions,
 } from './streaming-client.js';
+export {
+  createSseClient,
+  SseClient,
+  type SseClientEvents,
+  type SseClientOptions,
+  type SseEventMeta,
+  type SseResetData,
+} from './sse-client.js';
+export type {
+  EventSourceConstructor,
+  EventSourceLike,
+  SseMessageEventLike,
+} from './event-source-like.js';
 export { Backoff, resolveReconnect, type ReconnectOptions } from './backoff.js';
 export { systemClock, type ClientClock } from './client-clock.js';
 export { OfflineQueue } from './offline-queue.js';

@@ -25,9 +25,38 @@ import {
   type WebSocketConstructor,
   type WebSocketLike,
 } from './web-socket-like.js';
+import { nativeWebTransport } from './web-transport-factory.js';
+import type { CertificateHashInput, WebTransportConstructor } from './web-transport-like.js';
+import { isWebTransportFailure, WebTransportSocket } from './web-transport-socket.js';
 
 /** Where the client is: connecting first, open, waiting to reconnect, or closed for good. */
 export type StreamingClientState = 'connecting' | 'open' | 'reconnecting' | 'closed';
+
+/** What carries the client's connection. */
+export type StreamingClientTransport = 'webtransport' | 'websocket';
+
+/**
+ * WebTransport first: where a `WebTransport` constructor exists (the browser's, or one given
+ * here), each attempt opens a session to `url` first; when that fails (no session within
+ * `connectTimeoutMs`, refused, unreachable) the client falls back to WebSocket at once and stays
+ * on it. A WebTransport session that opened and later dropped reconnects over WebTransport.
+ */
+export interface StreamingClientWebTransportOptions {
+  /**
+   * The gateway's WebTransport URL (`https://host:<webTransport.port>/path`: its own server and
+   * port). `access_token`, `recover` and `codec` are added to its query as for WebSocket.
+   */
+  url: string;
+  /** Certificate hashes to pin (`WebTransportServerInfo.certificateHash()`). */
+  serverCertificateHashes?: CertificateHashInput[];
+  /**
+   * The `WebTransport` constructor. Default the browser's global one; Node has none, so inject
+   * one there (`WebTransport` of `@fails-components/webtransport`, over HTTP/2).
+   */
+  WebTransport?: WebTransportConstructor;
+  /** Gives up on a session not ready after this long, in milliseconds. Default 5 000. */
+  connectTimeoutMs?: number;
+}
 
 /** Options of {@link createStreamingClient}. */
 export interface StreamingClientOptions {
@@ -50,6 +79,8 @@ export interface StreamingClientOptions {
   requestTimeoutMs?: number;
   /** The WebSocket constructor. Default the global one, else `ws` in Node. */
   WebSocket?: WebSocketConstructor;
+  /** Try WebTransport first, falling back to WebSocket (`url` stays the WebSocket URL). */
+  webTransport?: StreamingClientWebTransportOptions;
   /** Timers (tests). Default the real clock; `now()` must be epoch milliseconds for token refresh. */
   clock?: ClientClock;
   /** Random source of the backoff jitter (tests). Default `Math.random`. */
@@ -114,6 +145,8 @@ export class StreamingClient {
   private refreshTimer: unknown;
   private token: string | undefined;
   private authRetried = false;
+  /** Set once a WebTransport session failed to open: later attempts use WebSocket. */
+  private webTransportFailed = false;
 
   constructor(
     readonly url: string,
@@ -129,6 +162,12 @@ export class StreamingClient {
   /** The current state. */
   get state(): StreamingClientState {
     return this.currentState;
+  }
+
+  /** What carries the current connection (undefined while none is open). */
+  get transport(): StreamingClientTransport | undefined {
+    if (!this.socket || this.currentState !== 'open') return undefined;
+    return this.socket instanceof WebTransportSocket ? 'webtransport' : 'websocket';
   }
 
   /** `emit`s dropped by the offline queue so far. */
@@ -208,10 +247,11 @@ export class StreamingClient {
   }
 
   private async connect(): Promise<void> {
-    let Ctor: WebSocketConstructor;
+    const webTransport = this.webTransportConstructor();
+    let Ctor: WebSocketConstructor | undefined;
     let token: string | undefined;
     try {
-      Ctor = this.options.WebSocket ?? (await findWebSocket());
+      if (!webTransport) Ctor = this.options.WebSocket ?? (await findWebSocket());
       token = await this.options.getToken?.();
     } catch {
       this.scheduleReconnect();
@@ -219,19 +259,57 @@ export class StreamingClient {
     }
     if (this.currentState === 'closed') return;
     this.token = token;
-    const target = new URL(this.url);
+    let socket: WebSocketLike;
+    if (webTransport && this.options.webTransport) {
+      const target = this.target(this.options.webTransport.url, token);
+      if (this.codec.binary) target.searchParams.set('codec', 'msgpack');
+      socket = new WebTransportSocket(target.toString(), {
+        WebTransport: webTransport,
+        serverCertificateHashes: this.options.webTransport.serverCertificateHashes,
+        binary: this.codec.binary,
+        connectTimeoutMs: this.options.webTransport.connectTimeoutMs ?? 5_000,
+        clock: this.clock,
+      });
+    } else {
+      const target = this.target(this.url, token).toString();
+      socket = new Ctor!(target, this.options.protocols ?? [this.codec.subprotocol]);
+      socket.binaryType = 'arraybuffer';
+    }
+    this.socket = socket;
+    let refused: number | undefined;
+    let fallBack = false;
+    socket.onopen = () => this.opened(socket);
+    socket.onerror = (event) => {
+      if (isWebTransportFailure(event)) fallBack = true;
+      else refused = refusalStatus(event) ?? refused;
+    };
+    socket.onmessage = (event) => this.received(event.data);
+    socket.onclose = () => (fallBack ? this.fellBack(socket) : this.closed(socket, refused));
+  }
+
+  /** The `WebTransport` constructor to try first, unless WebTransport is off or failed. */
+  private webTransportConstructor(): WebTransportConstructor | undefined {
+    const options = this.options.webTransport;
+    if (!options || this.webTransportFailed) return undefined;
+    return options.WebTransport ?? nativeWebTransport();
+  }
+
+  /** `base` with this attempt's token and recover positions in its query. */
+  private target(base: string, token: string | undefined): URL {
+    const target = new URL(base);
     if (token) target.searchParams.set('access_token', token);
     const recover = this.positions.recoverQuery();
     if (recover) target.searchParams.set('recover', recover);
     else target.searchParams.delete('recover');
-    const socket = new Ctor(target.toString(), this.options.protocols ?? [this.codec.subprotocol]);
-    socket.binaryType = 'arraybuffer';
-    this.socket = socket;
-    let refused: number | undefined;
-    socket.onopen = () => this.opened(socket);
-    socket.onerror = (event) => (refused = refusalStatus(event) ?? refused);
-    socket.onmessage = (event) => this.received(event.data);
-    socket.onclose = () => this.closed(socket, refused);
+    return target;
+  }
+
+  /** A WebTransport session did not open: the same attempt goes on over WebSocket. */
+  private fellBack(socket: WebSocketLike): void {
+    if (socket !== this.socket) return;
+    this.socket = undefined;
+    this.webTransportFailed = true;
+    if (this.currentState !== 'closed') void this.connect();
   }
 
   private opened(socket: WebSocketLike): void {

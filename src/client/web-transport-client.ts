@@ -1,7 +1,12 @@
 import { encodeFrame, FrameDecoder, MAX_FRAME_PAYLOAD } from '../wire/web-transport-frame.codec.js';
-import { resolveWebTransport, type WebTransportImplementation } from './web-transport-factory.js';
+import {
+  isNode,
+  resolveWebTransport,
+  type WebTransportImplementation,
+} from './web-transport-factory.js';
 import type {
   CertificateHashInput,
+  WebTransportConstructor,
   WebTransportLike,
   WebTransportStreamPair,
 } from './web-transport-like.js';
@@ -17,6 +22,11 @@ export interface ConnectWebTransportOptions {
   forceReliable?: boolean;
   /** Largest message accepted from the server, in bytes. Default 16 MiB. */
   maxMessageSize?: number;
+  /**
+   * The `WebTransport` constructor to use instead of looking one up (the library's Node client,
+   * `WebTransport` from `@fails-components/webtransport`, in Node; a native one in browsers).
+   */
+  WebTransport?: WebTransportConstructor;
 }
 
 const decoder = new TextDecoder();
@@ -162,7 +172,12 @@ export async function connectWebTransport(
   url: string,
   options: ConnectWebTransportOptions = {},
 ): Promise<WebTransportClientSession> {
-  const { ctor, implementation } = await resolveWebTransport(options.forceReliable);
+  const { ctor, implementation } = options.WebTransport
+    ? {
+        ctor: options.WebTransport,
+        implementation: isNode() ? ('node' as const) : ('native' as const),
+      }
+    : await resolveWebTransport(options.forceReliable);
   const init: {
     serverCertificateHashes?: { algorithm: 'sha-256'; value: Uint8Array }[];
     forceReliable?: boolean;

@@ -33,6 +33,8 @@ export const StreamingErrorCode = {
   AckRejected: 'ACK_REJECTED',
   /** Redis did not answer in time (`RedisUnavailableError` of `nestjs-forge-streaming/redis`). */
   RedisUnavailable: 'REDIS_UNAVAILABLE',
+  /** NATS (with JetStream) did not answer in time (`NatsUnavailableError` of `nestjs-forge-streaming/nats`). */
+  NatsUnavailable: 'NATS_UNAVAILABLE',
 } as const;
 
 /** One of the {@link StreamingErrorCode} values. */

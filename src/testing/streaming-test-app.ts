@@ -1,5 +1,5 @@
 import type { INestApplication, ModuleMetadata, Type } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
+import type { TestingModule } from '@nestjs/testing';
 import type { AddressInfo } from 'node:net';
 import type { StreamingConfig } from '../interfaces/streaming-config.interface.js';
 import { InvalidStateError } from '../errors/invalid-state.error.js';
@@ -14,6 +14,8 @@ import {
   WebTransportTestSession,
   type WebTransportTestSessionOptions,
 } from './web-transport-test-session.js';
+import { MissingDependencyError } from '../errors/missing-dependency.error.js';
+import { isNotFound, loadNestTesting } from './load-nest-testing.js';
 import { WebTransportServerInfo } from '../transports/web-transport/web-transport-server-info.service.js';
 
 /** Which Nest HTTP platform a test app runs on. */
@@ -117,11 +119,15 @@ export class StreamingTestApp {
 }
 
 async function createPlatformApp(
-  moduleRef: Awaited<ReturnType<ReturnType<typeof Test.createTestingModule>['compile']>>,
+  moduleRef: TestingModule,
   platform: TestPlatform,
 ): Promise<INestApplication> {
   if (platform === 'fastify') {
-    const { FastifyAdapter } = await import('@nestjs/platform-fastify');
+    const { FastifyAdapter } = await import('@nestjs/platform-fastify').catch((error: unknown) => {
+      if (isNotFound(error, '@nestjs/platform-fastify'))
+        throw new MissingDependencyError('@nestjs/platform-fastify', "platform: 'fastify'");
+      throw error;
+    });
     return moduleRef.createNestApplication(new FastifyAdapter());
   }
   return moduleRef.createNestApplication();
@@ -143,6 +149,7 @@ export async function createStreamingTestApp(
     overrides = [],
     ...metadata
   } = options;
+  const { Test } = await loadNestTesting();
   const builder = Test.createTestingModule({
     ...metadata,
     imports: [ForgeStreamingModule.forRoot(config ?? {}), ...imports],

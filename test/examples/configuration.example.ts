@@ -1,6 +1,6 @@
 // README: "Configuration"
 import { Module } from '@nestjs/common';
-import { ConfigModule, ConfigService } from './config-stub.js';
+import { ConfigModule, ConfigService } from '@nestjs/config';
 import { ForgeStreamingModule, type StreamingConfig } from 'nestjs-forge-streaming';
 
 export const streamingConfig: StreamingConfig = {
@@ -45,11 +45,11 @@ export class StaticConfigModule {}
 @Module({
   imports: [
     ForgeStreamingModule.forRootAsync({
-      imports: [ConfigModule],
+      imports: [ConfigModule.forRoot()],
       inject: [ConfigService],
       useFactory: (config: ConfigService): StreamingConfig => ({
         websocket: { maxConnections: Number(config.get('WS_MAX_CONNECTIONS') ?? 10_000) },
-        jwt: { secret: config.get('JWT_SECRET') ?? 'dev-secret' },
+        jwt: { secret: config.get<string>('JWT_SECRET') ?? 'dev-secret' },
       }),
     }),
   ],

@@ -36,23 +36,28 @@ export class ConnectionMetricsInterceptor implements NestInterceptor {
   }
 }
 
-/** Functional middleware, as in the guide: sees the connection, can refuse or wrap it. */
-const attempts = new Map<string, number>();
+/** Functional middleware, as in the guide: at most 100 open connections per address. */
+const open = new Map<string, number>();
 export const perAddressLimit: StreamingMiddleware = async (conn, next) => {
-  const count = (attempts.get(conn.remoteAddr) ?? 0) + 1;
-  attempts.set(conn.remoteAddr, count);
-  if (count > 100) throw new StreamingException('rate limit exceeded', CloseCode.PolicyViolation);
+  const count = open.get(conn.remoteAddr) ?? 0;
+  // refused before counting, so a refusal leaves nothing behind
+  if (count >= 100) throw new StreamingException('too many connections', CloseCode.PolicyViolation);
+  open.set(conn.remoteAddr, count + 1);
   try {
     await next();
   } finally {
-    attempts.set(conn.remoteAddr, (attempts.get(conn.remoteAddr) ?? 1) - 1);
+    const left = (open.get(conn.remoteAddr) ?? 1) - 1;
+    if (left === 0) open.delete(conn.remoteAddr);
+    else open.set(conn.remoteAddr, left);
   }
 };
 
 @Controller()
 @UseInterceptors(StreamingLoggingInterceptor, ConnectionMetricsInterceptor)
 export class LiveController {
-  @WebSocketRoute('live', { middleware: [perAddressLimit] })
+  // perAddressLimit runs for every route (forRoot below); for one route only, give it here
+  // instead: @WebSocketRoute('live', { middleware: [perAddressLimit] })
+  @WebSocketRoute('live')
   async live(conn: WebSocketConnection): Promise<void> {
     for await (const message of conn) await conn.send(message.data);
   }

@@ -78,8 +78,9 @@ function decodeData(raw: string | undefined): unknown {
  * than `ttlMs` removed) and a meta hash (`epoch`, last `seq`, `ttl`). Both keys carry the room in
  * a hash tag (`…room-history:{<room>}:log`), so every script touches one slot (Redis Cluster).
  *
- * The epoch is drawn when a room's meta is created: a flushed or lost meta gives a new epoch, so
- * offsets from before are answered `epoch-changed`. An append that fails (Redis unreachable)
+ * The epoch is drawn when a room's meta is created. A room without meta has no log (never used,
+ * flushed or expired: Redis cannot tell these apart) and is answered `unknown-room`; its next
+ * append starts a new epoch, so offsets from before are then answered `epoch-changed`. An append that fails (Redis unreachable)
  * returns an offset no log holds and makes the room's next append start a new epoch, because its
  * log then lacks an event that was delivered live.
  */
@@ -153,8 +154,8 @@ export class RedisRoomHistoryStore implements RoomHistoryStore {
     const [epoch, lastSeqRaw, ttlRaw] = replies[0][1] as (string | null)[];
     const rows = replies[1][1] as StreamRow[];
     const [seconds, micros] = replies[2][1] as [string, string];
-    if (epoch === null || epoch !== position.epoch)
-      return { recovered: false, reason: 'epoch-changed' };
+    if (epoch === null) return { recovered: false, reason: 'unknown-room' };
+    if (epoch !== position.epoch) return { recovered: false, reason: 'epoch-changed' };
     const lastSeq = Number(lastSeqRaw ?? 0);
     if (position.seq > lastSeq) return { recovered: false, reason: 'epoch-changed' };
     if (position.seq === lastSeq) return { recovered: true, entries: [] };

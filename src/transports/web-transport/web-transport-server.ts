@@ -1,9 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
+import type { Http2SecureServer } from 'node:http2';
 import type { Duplex } from 'node:stream';
+import { Server as TlsServer } from 'node:tls';
 import type { HandshakeRefusal } from '../../handshake/refusal.js';
 import { writeRawRefusal } from '../http/raw-http-response.js';
 import type { FlowControlWindows } from './web-transport-flow-control.js';
+import { servePlainRequests, type WebTransportPageInfo } from './web-transport-page.js';
 import type {
   LibraryServer,
   LibraryServerClass,
@@ -35,6 +38,17 @@ export interface WebTransportServerOptions {
   readonly cert: string;
   readonly privateKey: string;
   readonly windows: FlowControlWindows;
+  /** What the page served to ordinary (non-CONNECT) requests shows. */
+  readonly page: WebTransportPageInfo;
+}
+
+/** The Node HTTP/2 servers inside the library's transport (one, or one per transport proxied). */
+function http2ServersOf(transport: unknown): Http2SecureServer[] {
+  const record = transport as
+    { serverInt?: unknown; transportsInts?: Iterable<unknown> } | undefined;
+  // an HTTP/2 secure server is a TLS server
+  if (record?.serverInt instanceof TlsServer) return [record.serverInt as Http2SecureServer];
+  return record?.transportsInts ? [...record.transportsInts].flatMap(http2ServersOf) : [];
 }
 
 /**
@@ -49,7 +63,7 @@ export class WebTransportServer {
 
   constructor(
     serverClass: LibraryServerClass,
-    options: WebTransportServerOptions,
+    private readonly options: WebTransportServerOptions,
     private readonly onRequest: (request: PendingSessionRequest) => void,
   ) {
     this.server = new serverClass({
@@ -73,6 +87,9 @@ export class WebTransportServer {
     const sessions = this.server.sessionStream(SESSION_PATH);
     this.server.startServer();
     await this.server.ready;
+    for (const server of http2ServersOf(this.server.transportInt)) {
+      servePlainRequests(server, this.options.page);
+    }
     this.trackSockets();
     void this.deliverSessions(sessions);
     const address = this.server.address();

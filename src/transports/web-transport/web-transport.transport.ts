@@ -71,6 +71,7 @@ export class WebTransportTransport extends BaseTransport<WebTransportSessionImpl
         cert: certificate.cert,
         privateKey: certificate.privateKey,
         windows: flowControlWindows(settings),
+        page: { sha256: certificate.sha256, generated: certificate.generated },
       },
       (request) => this.handleRequest(request),
     );

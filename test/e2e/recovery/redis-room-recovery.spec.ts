@@ -71,15 +71,54 @@ describe('Redis Streams room history', () => {
     });
   });
 
-  test('a flushed room log starts a new epoch: older offsets are epoch-changed', async () => {
+  test('a room that never had a log is unknown-room, whatever the offset', async () => {
+    const elsewhere = await store.append('r5', 'e', 1, LIMITS);
+    assert.deepEqual(await store.since('never-used', elsewhere.offset), {
+      recovered: false,
+      reason: 'unknown-room',
+    });
+    assert.deepEqual(await store.since('never-used', 'abc:1'), {
+      recovered: false,
+      reason: 'unknown-room',
+    });
+    assert.equal(await store.latest('never-used'), undefined);
+    assert.equal(await redis.exists(store.metaKey('never-used'), store.logKey('never-used')), 0);
+  });
+
+  test('a flushed room log has no log (unknown-room), then starts a new epoch: older offsets are epoch-changed', async () => {
     const before = await store.append('r3', 'e', 1, LIMITS);
     await redis.del(store.logKey('r3'), store.metaKey('r3'));
     assert.deepEqual(await store.since('r3', before.offset), {
       recovered: false,
-      reason: 'epoch-changed',
+      reason: 'unknown-room',
     });
     const after = await store.append('r3', 'e', 2, LIMITS);
     assert.notEqual(after.offset.split(':')[0], before.offset.split(':')[0]);
+    assert.deepEqual(await store.since('r3', before.offset), {
+      recovered: false,
+      reason: 'epoch-changed',
+    });
+  });
+
+  test('a client whose room log was flushed hears epoch-changed (the room keeps history)', async () => {
+    const app = await startInstance();
+    apps.push(app);
+    const offset = (await app.rooms.emit('chat:flushed', 'chat.message', { text: 'a' }))!;
+    await redis.del(store.logKey('chat:flushed'), store.metaKey('chat:flushed'));
+    const client = await EnvelopeClient.connect(
+      app.port,
+      `join=chat:flushed&recover=${encodeURIComponent(`chat:flushed@${offset}`)}`,
+    );
+    try {
+      const recovered = await client.next((e) => e.event === '$recovered');
+      assert.deepEqual(recovered.data, {
+        room: 'chat:flushed',
+        recovered: false,
+        reason: 'epoch-changed',
+      });
+    } finally {
+      await client.close();
+    }
   });
 
   test('events older than ttlMs are gone: too-old', async () => {
