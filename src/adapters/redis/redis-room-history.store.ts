@@ -7,6 +7,7 @@ import type {
   RoomRecovery,
 } from '../../interfaces/streaming-adapter.interface.js';
 import { parseOffset } from '../../wire/room-offset.js';
+import { answerWithin, STAMP_TIMEOUT_MS } from './answer-within.js';
 
 /** Longest a room's log meta (epoch, last seq) outlives its last event when events expire. */
 const META_GRACE_MS = 24 * 60 * 60 * 1000;
@@ -116,16 +117,19 @@ export class RedisRoomHistoryStore implements RoomHistoryStore {
     const redis = this.client();
     if (redis) {
       try {
-        const [epoch, seq, at] = await this.commands(redis).forgeRoomHistoryAppend(
-          this.logKey(room),
-          this.metaKey(room),
-          randomBytes(6).toString('base64url'),
-          this.lostRooms.has(room) ? '1' : '0',
-          event,
-          json,
-          Math.max(1, Math.floor(limits.size)),
-          Math.max(0, Math.floor(limits.ttlMs)),
-          META_GRACE_MS,
+        const [epoch, seq, at] = await answerWithin(
+          this.commands(redis).forgeRoomHistoryAppend(
+            this.logKey(room),
+            this.metaKey(room),
+            randomBytes(6).toString('base64url'),
+            this.lostRooms.has(room) ? '1' : '0',
+            event,
+            json,
+            Math.max(1, Math.floor(limits.size)),
+            Math.max(0, Math.floor(limits.ttlMs)),
+            META_GRACE_MS,
+          ),
+          STAMP_TIMEOUT_MS,
         );
         this.lostRooms.delete(room);
         return { offset: `${epoch}:${seq}`, event, data, at: Number(at) };
