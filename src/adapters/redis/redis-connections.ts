@@ -205,6 +205,9 @@ export class RedisConnections {
   private async closeClient(client: RedisClient): Promise<void> {
     // Keep a listener so a late socket error during shutdown is not an unhandled 'error' event.
     client.on('error', () => undefined);
+    // A Cluster may schedule a reconnection of its own after this (a sharded subscriber's failed
+    // connection refreshes the slots later): with no retry left, such a late attempt just ends.
+    if (isClusterClient(client)) client.options.clusterRetryStrategy = () => null;
     if (client.status === 'ready') {
       try {
         // A Cluster's quit waits on every node: one that cannot answer must not hold shutdown.
