@@ -3,6 +3,7 @@ import type { EchoRow } from '../scenarios/echo.scenario.js';
 import type { FanoutRow } from '../scenarios/fanout.scenario.js';
 import type { GatewayBroadcastRow } from '../scenarios/gateway-broadcast.scenario.js';
 import type { RestBroadcastRow } from '../scenarios/rest-broadcast.scenario.js';
+import type { ReconnectStormRow } from '../scenarios/reconnect-storm.scenario.js';
 import type { HandshakeRow } from '../scenarios/handshake.scenario.js';
 import type { IdleRow } from '../scenarios/idle.scenario.js';
 import type { SlowConsumerRow } from '../scenarios/slow-consumer.scenario.js';
@@ -30,6 +31,11 @@ export interface RatioCheck {
   /** The measured ratio, or null when a side is missing. */
   readonly value: number | null;
   readonly pass: boolean | null;
+  /**
+   * Messages per server socket write of the two sides (subject, baseline), each null when not
+   * counted; absent in results recorded before writes were counted.
+   */
+  readonly messagesPerWrite?: readonly [number | null, number | null];
 }
 
 /** Everything one run produced (the JSON file the report is rendered from). */
@@ -56,6 +62,8 @@ export interface BenchResults {
       readonly websocket: (RestBroadcastRow | FailedRow)[];
       readonly sse: (RestBroadcastRow | FailedRow)[];
     };
+    /** Every client dropped at once, reconnecting and recovering (vs Socket.IO's recovery). */
+    readonly reconnectStorm?: (ReconnectStormRow | FailedRow)[];
   };
   readonly ratios: RatioCheck[];
   readonly notes: string[];

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import type {
   SseAudience,
   SseGapNotice,
@@ -58,7 +58,7 @@ export class RedisHistoryStore implements SseHistoryStore {
   private lostSeq = 0;
 
   constructor(
-    private readonly client: () => Redis | undefined,
+    private readonly client: () => RedisClient | undefined,
     private readonly keys: RedisKeys,
   ) {}
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import type {
   RoomHistoryEntry,
   RoomHistoryLimits,
@@ -86,14 +86,14 @@ function decodeData(raw: string | undefined): unknown {
  * log then lacks an event that was delivered live.
  */
 export class RedisRoomHistoryStore implements RoomHistoryStore {
-  private readonly prepared = new WeakSet<Redis>();
+  private readonly prepared = new WeakSet<RedisClient>();
   /** Rooms whose appends failed since their last successful one. */
   private readonly lostRooms = new Set<string>();
   private readonly lostEpoch = `lost-${randomBytes(6).toString('base64url')}`;
   private lostSeq = 0;
 
   constructor(
-    private readonly client: () => Redis | undefined,
+    private readonly client: () => RedisClient | undefined,
     private readonly prefix: string,
   ) {}
 
@@ -189,7 +189,7 @@ export class RedisRoomHistoryStore implements RoomHistoryStore {
     return epoch !== null && seq !== null && Number(seq) > 0 ? `${epoch}:${seq}` : undefined;
   }
 
-  private commands(redis: Redis): RoomHistoryCommands {
+  private commands(redis: RedisClient): RoomHistoryCommands {
     if (!this.prepared.has(redis)) {
       redis.defineCommand('forgeRoomHistoryAppend', { numberOfKeys: 2, lua: APPEND_SCRIPT });
       this.prepared.add(redis);
