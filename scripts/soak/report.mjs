@@ -69,6 +69,21 @@ ${summary.map(([name, value]) => `| ${name} | ${value} |`).join('\n')}
 |---|---|
 ${events.map((e) => `| ${e.t} | ${e.what} |`).join('\n')}
 
+## Reading it
+
+- A message counts as lost when a receiver that was in its room from the start never got it, live
+  or through \`?recover=\`. Losses are reported by the fault window the message was sent in (the
+  fault itself plus 5 s).
+- Sent while Redis was down: the room broadcast reaches the other instance through pub/sub, which
+  is at-most-once, and the receivers there stayed connected, so nothing made them recover. These
+  messages are lost without a \`recovered: false\` to say so; this is the documented limit of the
+  Redis adapter (README, Guarantees and limits), not hidden by the soak.
+- Instance B's SIGTERM: its receivers are closed with 1001, reconnect once B is back and recover
+  what they missed from the room history in Redis.
+- Echo failures are connection refusals while B was down (the churn alternates instances).
+- Memory: the used heap moves with garbage collection between collections; compare the
+  lines after warm-up, not single samples.
+
 ## Memory (RSS and used heap per instance)
 
 \`\`\`
