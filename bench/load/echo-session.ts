@@ -13,19 +13,22 @@ export interface EchoWindow {
   readonly roundTrips: number;
   readonly seconds: number;
   readonly serverCpuSeconds: number;
+  /** The server's socket writes during the window (undefined when it does not count them). */
+  readonly socketWrites: number | undefined;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Closed-loop echo clients connected to one server: each client sends, waits for the answer,
- * sends again, while a window is open. Windows can be opened repeatedly (interleaved with other
+ * Closed-loop echo clients connected to one server: each client keeps `depth` messages in flight
+ * (sends that many, then one more for every answer), while a window is open. Windows can be opened repeatedly (interleaved with other
  * contenders' windows); latency accumulates over all of them.
  */
 export class EchoSession {
   private readonly histogram = new LatencyHistogram();
   private sockets: BenchSocket[] = [];
-  private sentAt = new Float64Array(0);
+  /** Send times of each client's messages in flight, oldest first (answers come in order). */
+  private sentAt: number[][] = [];
   private inFlight = new Uint8Array(0);
   private running = false;
   private recording = false;
@@ -35,12 +38,13 @@ export class EchoSession {
     readonly contender: ContenderId,
     readonly server: ServerProcess,
     readonly clients: number,
+    readonly depth = 1,
   ) {}
 
   /** Connects the clients. */
   async open(): Promise<void> {
     const { dialect } = CONTENDERS[this.contender];
-    this.sentAt = new Float64Array(this.clients);
+    this.sentAt = Array.from({ length: this.clients }, () => []);
     this.inFlight = new Uint8Array(this.clients);
     this.sockets = await openSockets(this.clients, (i) => {
       const socket: BenchSocket = new BenchSocket({
@@ -50,10 +54,11 @@ export class EchoSession {
         token: BENCH_TOKEN,
         onMessage: () => {
           const now = performance.now();
-          this.inFlight[i] = 0;
+          const sentAt = this.sentAt[i].shift() ?? now;
+          this.inFlight[i] -= 1;
           if (this.recording) {
             this.roundTrips += 1;
-            this.histogram.recordMs(now - this.sentAt[i]);
+            this.histogram.recordMs(now - sentAt);
           }
           if (this.running) this.send(i);
         },
@@ -85,6 +90,10 @@ export class EchoSession {
       roundTrips: this.roundTrips - roundTripsBefore,
       seconds,
       serverCpuSeconds: (after.cpuMicros - before.cpuMicros) / 1e6,
+      socketWrites:
+        before.socketWrites === undefined || after.socketWrites === undefined
+          ? undefined
+          : after.socketWrites - before.socketWrites,
     };
   }
 
@@ -110,20 +119,22 @@ export class EchoSession {
 
   private start(): void {
     this.running = true;
-    for (let i = 0; i < this.clients; i++) if (this.inFlight[i] === 0) this.send(i);
+    for (let i = 0; i < this.clients; i++) {
+      while (this.inFlight[i] < this.depth) this.send(i);
+    }
   }
 
   /** Stops sending and waits (briefly) for the answers still on their way. */
   private async stop(): Promise<void> {
     this.running = false;
-    for (let waited = 0; waited < 1000 && this.inFlight.some((f) => f === 1); waited += 10) {
+    for (let waited = 0; waited < 1000 && this.inFlight.some((f) => f > 0); waited += 10) {
       await sleep(10);
     }
   }
 
   private send(i: number): void {
-    this.inFlight[i] = 1;
-    this.sentAt[i] = performance.now();
+    this.inFlight[i] += 1;
+    this.sentAt[i].push(performance.now());
     this.sockets[i].sendEcho(MESSAGE);
   }
 }

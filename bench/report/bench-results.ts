@@ -31,6 +31,11 @@ export interface RatioCheck {
   /** The measured ratio, or null when a side is missing. */
   readonly value: number | null;
   readonly pass: boolean | null;
+  /**
+   * Messages per server socket write of the two sides (subject, baseline), each null when not
+   * counted; absent in results recorded before writes were counted.
+   */
+  readonly messagesPerWrite?: readonly [number | null, number | null];
 }
 
 /** Everything one run produced (the JSON file the report is rendered from). */

@@ -1,7 +1,7 @@
 import type { EchoRow } from '../scenarios/echo.scenario.js';
 import type { GatewayBroadcastRow } from '../scenarios/gateway-broadcast.scenario.js';
 import { measured, type BenchResults, type RatioCheck } from './bench-results.js';
-import { check, echoRate, rateRatio, ratio } from './ratios.js';
+import { check, echoRate, rateRatio, ratio, withWrites } from './ratios.js';
 
 /**
  * The event gateways' targets: request/reply per server CPU-second against Socket.IO with acks
@@ -18,8 +18,16 @@ export function computeGatewayRatios(scenarios: BenchResults['scenarios']): Rati
       rateRatio(echoRate(of('forge-gateway'), perCpu), echoRate(of(id), perCpu));
     const metric = 'replies per server CPU-s';
     out.push(
-      check(label, 'vs Socket.IO acks', metric, '>=', 1.5, vs('socket.io-ack', true)),
-      check(label, 'vs NestJS @SubscribeMessage', metric, '>=', 1.5, vs('nest-chat', true)),
+      withWrites(
+        check(label, 'vs Socket.IO acks', metric, '>=', 1.5, vs('socket.io-ack', true)),
+        of('forge-gateway'),
+        of('socket.io-ack'),
+      ),
+      withWrites(
+        check(label, 'vs NestJS @SubscribeMessage', metric, '>=', 1.5, vs('nest-chat', true)),
+        of('forge-gateway'),
+        of('nest-chat'),
+      ),
     );
   }
   const fan = (scenarios.gatewayBroadcast ?? []).filter(measured<GatewayBroadcastRow>);
@@ -32,13 +40,17 @@ export function computeGatewayRatios(scenarios: BenchResults['scenarios']): Rati
       ['deliveries/s', 'deliveriesPerSec'],
     ] as const) {
       out.push(
-        check(
-          label,
-          'to(room).emit vs raw ws frame-once',
-          metric,
-          '>=',
-          0.9,
-          ratio(forge[key], raw?.[key]),
+        withWrites(
+          check(
+            label,
+            'to(room).emit vs raw ws frame-once',
+            metric,
+            '>=',
+            0.9,
+            ratio(forge[key], raw?.[key]),
+          ),
+          forge,
+          raw,
         ),
       );
     }

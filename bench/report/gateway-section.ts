@@ -3,6 +3,7 @@ import type { GatewayBroadcastRow } from '../scenarios/gateway-broadcast.scenari
 import type { FailedRow } from '../scenarios/scenario-context.js';
 import { measured, type BenchResults } from './bench-results.js';
 import { costOf, echoPeerExplanation, type RoundTripCost } from './cpu-section.js';
+import { TARGET_HEADERS, targetCells } from './target-cells.js';
 
 /** Opens and closes the gateway section, so that it can be rendered into BENCHMARKS.md alone. */
 export const GATEWAY_SECTION_START = '<!-- gateway-benchmark:start -->';
@@ -136,21 +137,14 @@ export function renderGatewaySection(results: BenchResults, label: Label): strin
     GATEWAY_SECTION_START,
     '## Event gateways',
     '',
-    `Mode **${results.mode}**${smoke}, run ${results.startedAt}, on the machine above (the gateway scenarios alone).`,
+    `Mode **${results.mode}**${smoke}, run ${results.startedAt}, on the machine above.`,
     '',
     '- Request/reply: each client sends `chat.send` with a small DTO (`{ room, text }`) and a request id and waits for the reply (`{ ok, text }`) before sending again; the library answers from an `@OnMessage` handler (`{"event","data","id"}` → `{"id","data"}`), Socket.IO through its acknowledgement callback (`42<id>[…]` → `43<id>[…]`), Nest from a `@SubscribeMessage` handler returning `{ event, data }` (it has no request ids: the id travels in the DTO). Interleaved rounds like the echo scenario; ratios are medians of round-by-round ratios.',
     "- Event broadcast: `manager.to(room).emit('chat.message', data)` to gateway connections that joined the room in `@OnConnect`, against raw `ws` writing one prebuilt frame to every socket (the target), the library's raw-route `manager.broadcast` and Socket.IO's `io.to(room).emit`; every contender's message has the same length on the wire (raw frames carry the envelope's length as payload).",
     '',
     ...table(
-      ['scenario', 'comparison', 'metric', 'target', 'measured', 'met'],
-      checks.map((r) => [
-        r.scenario,
-        r.description,
-        r.metric,
-        `${r.comparison} ${r.target}×`,
-        r.value === null ? 'n/a' : `${r.value}×`,
-        r.pass === null ? 'n/a' : r.pass ? 'yes' : '**no**',
-      ]),
+      [...TARGET_HEADERS],
+      checks.map((r) => targetCells(r, results.mode)),
     ),
     '',
     ...(echo.length > 0 ? ['### Request/reply', '', ...echoTable(echo, label), ''] : []),

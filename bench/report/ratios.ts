@@ -23,6 +23,23 @@ export function check(
   return { scenario, description, metric, comparison, target, value: ratio, pass };
 }
 
+/** A row that may carry its messages per socket write. */
+interface Written {
+  readonly messagesPerWrite?: number | null;
+}
+
+/** `checked` with the messages per write of its two sides beside it. */
+export function withWrites(
+  checked: RatioCheck,
+  subject: Written | undefined,
+  baseline: Written | undefined,
+): RatioCheck {
+  return {
+    ...checked,
+    messagesPerWrite: [subject?.messagesPerWrite ?? null, baseline?.messagesPerWrite ?? null],
+  };
+}
+
 /** a ÷ b, or undefined when either side is missing. */
 export function ratio(a: number | undefined, b: number | undefined): number | undefined {
   return a === undefined || b === undefined || b === 0 ? undefined : a / b;
@@ -64,56 +81,135 @@ const sseRate = (row: SseRow | undefined, perCpu: boolean): Rated | undefined =>
 export function computeRatios(scenarios: Scenarios): RatioCheck[] {
   const out: RatioCheck[] = [];
   const echo = (scenarios.echo ?? []).filter(measured<EchoRow>);
-  for (const clients of [...new Set(echo.map((r) => r.clients))]) {
-    const of = (id: string) => echo.find((r) => r.contender === id && r.clients === clients);
+  const cases = [...new Set(echo.map((r) => `${r.clients}:${r.inFlight ?? 1}`))];
+  for (const key of cases) {
+    const [clients, inFlight] = key.split(':').map(Number);
+    const of = (id: string) =>
+      echo.find(
+        (r) => r.contender === id && r.clients === clients && (r.inFlight ?? 1) === inFlight,
+      );
     const forge = of('forge');
-    const label = `echo, ${clients} client${clients === 1 ? '' : 's'}`;
+    const sync = of('forge-sync');
+    const label =
+      `echo, ${clients} client${clients === 1 ? '' : 's'}` +
+      (inFlight === 1 ? '' : `, ${inFlight} in flight`);
     const vs = (id: string, perCpu: boolean) =>
       rateRatio(echoRate(forge, perCpu), echoRate(of(id), perCpu));
-    out.push(
-      check(label, 'throughput vs raw ws', 'round trips/s', '>=', 0.9, vs('ws-naive', false)),
-      check(
-        label,
-        'p99 vs raw ws',
-        'p99 latency',
-        '<=',
-        1.2,
-        ratio(forge?.p99Ms, of('ws-naive')?.p99Ms),
-      ),
-      check(
-        label,
-        'server CPU per round trip vs raw ws',
-        'round trips per server CPU-s',
-        '>=',
-        0.9,
-        vs('ws-naive', true),
-      ),
-      check(
-        label,
-        'server CPU per round trip vs NestJS gateway',
-        'round trips per server CPU-s',
-        '>=',
-        1.5,
-        vs('nest-gateway', true),
-      ),
-      check(
-        label,
-        'server CPU per round trip vs Socket.IO',
-        'round trips per server CPU-s',
-        '>=',
-        2,
-        vs('socket.io', true),
-      ),
-      check(
-        label,
-        'throughput vs NestJS gateway',
-        'round trips/s',
-        '>=',
-        1.5,
-        vs('nest-gateway', false),
-      ),
-      check(label, 'throughput vs Socket.IO', 'round trips/s', '>=', 2, vs('socket.io', false)),
-    );
+    const syncVs = (id: string, perCpu: boolean) =>
+      rateRatio(echoRate(sync, perCpu), echoRate(of(id), perCpu));
+    const cpuMetric = 'round trips per server CPU-s';
+    const checks: [RatioCheck, EchoRow | undefined, string][] = [
+      [
+        check(label, 'throughput vs raw ws', 'round trips/s', '>=', 0.9, vs('ws-naive', false)),
+        forge,
+        'ws-naive',
+      ],
+      [
+        check(
+          label,
+          'p99 vs raw ws',
+          'p99 latency',
+          '<=',
+          1.2,
+          ratio(forge?.p99Ms, of('ws-naive')?.p99Ms),
+        ),
+        forge,
+        'ws-naive',
+      ],
+      [
+        check(
+          label,
+          'server CPU per round trip vs raw ws',
+          cpuMetric,
+          '>=',
+          0.9,
+          vs('ws-naive', true),
+        ),
+        forge,
+        'ws-naive',
+      ],
+      [
+        check(
+          label,
+          'for await form: server CPU per round trip vs raw ws',
+          cpuMetric,
+          '>=',
+          0.95,
+          vs('ws-naive', true),
+        ),
+        forge,
+        'ws-naive',
+      ],
+      [
+        check(
+          label,
+          'onMessage form: server CPU per round trip vs raw ws',
+          cpuMetric,
+          '>=',
+          1,
+          syncVs('ws-naive', true),
+        ),
+        sync,
+        'ws-naive',
+      ],
+      [
+        check(
+          label,
+          'onMessage form: server CPU per round trip vs Socket.IO',
+          cpuMetric,
+          '>=',
+          1.5,
+          syncVs('socket.io', true),
+        ),
+        sync,
+        'socket.io',
+      ],
+      [
+        check(
+          label,
+          'server CPU per round trip vs NestJS gateway',
+          cpuMetric,
+          '>=',
+          1.5,
+          vs('nest-gateway', true),
+        ),
+        forge,
+        'nest-gateway',
+      ],
+      [
+        check(
+          label,
+          'server CPU per round trip vs Socket.IO',
+          cpuMetric,
+          '>=',
+          2,
+          vs('socket.io', true),
+        ),
+        forge,
+        'socket.io',
+      ],
+      [
+        check(
+          label,
+          'throughput vs NestJS gateway',
+          'round trips/s',
+          '>=',
+          1.5,
+          vs('nest-gateway', false),
+        ),
+        forge,
+        'nest-gateway',
+      ],
+      [
+        check(label, 'throughput vs Socket.IO', 'round trips/s', '>=', 2, vs('socket.io', false)),
+        forge,
+        'socket.io',
+      ],
+    ];
+    for (const [checked, subject, baseline] of checks) {
+      if (checked.value === null && subject === undefined) continue;
+      out.push(withWrites(checked, subject, of(baseline)));
+    }
   }
   const fan = (scenarios.fanout ?? []).filter(measured<FanoutRow>);
   const groups = [...new Set(fan.map((r) => `${r.clients}:${r.payloadBytes}`))];
@@ -128,23 +224,42 @@ export function computeRatios(scenarios: Scenarios): RatioCheck[] {
       ['deliveries/s', 'deliveriesPerSec'],
     ] as const) {
       out.push(
-        check(
-          label,
-          'vs raw ws frame-once',
-          metric,
-          '>=',
-          0.9,
-          ratio(forge?.[key], of('ws-frame-once')?.[key]),
+        withWrites(
+          check(
+            label,
+            'vs raw ws frame-once',
+            metric,
+            '>=',
+            0.9,
+            ratio(forge?.[key], of('ws-frame-once')?.[key]),
+          ),
+          forge,
+          of('ws-frame-once'),
         ),
-        check(
-          label,
-          'vs raw ws naive',
-          metric,
-          '>=',
-          3,
-          ratio(forge?.[key], of('ws-naive')?.[key]),
+        withWrites(
+          check(
+            label,
+            'vs raw ws naive',
+            metric,
+            '>=',
+            3,
+            ratio(forge?.[key], of('ws-naive')?.[key]),
+          ),
+          forge,
+          of('ws-naive'),
         ),
-        check(label, 'vs Socket.IO', metric, '>=', 2, ratio(forge?.[key], of('socket.io')?.[key])),
+        withWrites(
+          check(
+            label,
+            'vs Socket.IO',
+            metric,
+            '>=',
+            2,
+            ratio(forge?.[key], of('socket.io')?.[key]),
+          ),
+          forge,
+          of('socket.io'),
+        ),
       );
     }
   }
@@ -188,8 +303,16 @@ export function computeRatios(scenarios: Scenarios): RatioCheck[] {
       ['events/s', false],
     ] as const) {
       out.push(
-        check(label, 'vs node:http res.write', metric, '>=', 0.9, vs('http-sse', perCpu)),
-        check(label, 'vs NestJS @Sse()', metric, '>=', 2, vs('nest-sse', perCpu)),
+        withWrites(
+          check(label, 'vs node:http res.write', metric, '>=', 0.9, vs('http-sse', perCpu)),
+          sseOf('forge'),
+          sseOf('http-sse'),
+        ),
+        withWrites(
+          check(label, 'vs NestJS @Sse()', metric, '>=', 2, vs('nest-sse', perCpu)),
+          sseOf('forge'),
+          sseOf('nest-sse'),
+        ),
       );
     }
   }

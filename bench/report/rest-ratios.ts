@@ -1,13 +1,13 @@
 import type { RestBroadcastRow } from '../scenarios/rest-broadcast.scenario.js';
 import { measured, type BenchResults, type RatioCheck } from './bench-results.js';
-import { check, rateRatio } from './ratios.js';
+import { check, rateRatio, withWrites } from './ratios.js';
 
 /** The raw baseline each transport's REST-triggered broadcast is compared with. */
 const BASELINES = { websocket: 'ws-rest', sse: 'http-sse-rest' } as const;
 
 const BASELINE_LABELS = {
-  websocket: 'vs raw ws frame-once per request',
-  sse: 'vs node:http res.write per request',
+  websocket: 'vs raw ws frame-once per request (same Nest controller)',
+  sse: 'vs res.write per request (same Nest controller)',
 } as const;
 
 /** True for runs whose windows are too short to judge a target on: smoke checks only. */
@@ -40,13 +40,17 @@ export function computeRestRatios(
           rounds: perCpu ? row.roundRatesPerCpu : row.roundRates,
         };
       const metric = perCpu ? 'deliveries per server CPU-s' : 'deliveries/s';
-      const judged = check(
-        label,
-        BASELINE_LABELS[protocol],
-        metric,
-        '>=',
-        1,
-        rateRatio(rated(forge), rated(raw)),
+      const judged = withWrites(
+        check(
+          label,
+          BASELINE_LABELS[protocol],
+          metric,
+          '>=',
+          1,
+          rateRatio(rated(forge), rated(raw)),
+        ),
+        forge,
+        raw,
       );
       out.push(isSmokeMode(mode) ? { ...judged, pass: null } : judged);
     }

@@ -1,6 +1,7 @@
 import type { RestBroadcastRow } from '../scenarios/rest-broadcast.scenario.js';
 import { measured, type BenchResults } from './bench-results.js';
 import { computeRestRatios, isSmokeMode } from './rest-ratios.js';
+import { TARGET_HEADERS, targetCells } from './target-cells.js';
 
 /** Open and close the REST-triggered broadcast section, so that it can be rendered alone. */
 export const REST_SECTION_START = '<!-- rest-broadcast-benchmark:start -->';
@@ -21,9 +22,6 @@ export function renderRestSection(results: BenchResults): string[] {
   if (!rest) return [];
   const label = (id: string) => results.contenders[id] ?? id;
   const rows = [...rest.websocket, ...rest.sse].filter(measured<RestBroadcastRow>);
-  const writesOf = (protocol: string, forge: boolean) =>
-    rows.find((r) => r.protocol === protocol && (r.contender === 'forge-rest') === forge)
-      ?.messagesPerWrite ?? '–';
   const smoke = isSmokeMode(results.mode);
   const ratios = computeRestRatios(results.scenarios, results.mode);
   return [
@@ -33,35 +31,19 @@ export function renderRestSection(results: BenchResults): string[] {
     `Run ${results.startedAt.slice(0, 10)}, mode **${results.mode}**` +
       (smoke ? ' (quick mode, smoke: windows too short to judge a target on).' : '.'),
     '`POST /broadcast {message, protocol}` from keep-alive HTTP connections, a fixed number of ' +
-      'requests in flight (a new one when a broadcast has reached every subscriber): a Nest ' +
-      'controller calling `manager.broadcast` against a raw `node:http` handler that builds the ' +
-      'frame (or SSE event) once and writes it to every subscriber; rounds alternate. Messages ' +
-      'per write counts deliveries over the server sockets’ `_write` + `_writev` calls (the HTTP ' +
-      'answers included).',
+      'requests in flight (a new one when a broadcast has reached every subscriber). Both sides ' +
+      'serve the request through the same Nest application on Express (body parser, router, ' +
+      '`@Body()`, 204): the library’s controller calls `manager.broadcast`; the baseline’s ' +
+      'controller builds the frame (or SSE event) once and writes it to every subscriber itself ' +
+      '(`socket.write` of one prebuilt `ws` frame; `res.write` of one string), so the two differ ' +
+      'only in how a broadcast reaches the subscribers. Rounds alternate. Messages per write ' +
+      'counts deliveries over the server sockets’ `_write` + `_writev` calls (the HTTP answers ' +
+      'included): above 1 when broadcasts of requests read in the same event-loop turn left in ' +
+      'one write.',
     '',
-    line([
-      'scenario',
-      'comparison',
-      'metric',
-      'target',
-      'measured',
-      'met',
-      'msgs/write (lib / raw)',
-    ]),
-    line(['---', '---', '---', '---', '---', '---', '---']),
-    ...ratios.map((r) => {
-      const protocol = r.scenario.includes('SSE') ? 'sse' : 'websocket';
-      const met = r.pass === null ? (smoke ? 'smoke only' : '–') : r.pass ? 'yes' : '**no**';
-      return line([
-        r.scenario,
-        r.description,
-        r.metric,
-        `${r.comparison} ${r.target}×`,
-        r.value === null ? '–' : `${r.value}×`,
-        met,
-        `${writesOf(protocol, true)} / ${writesOf(protocol, false)}`,
-      ]);
-    }),
+    line([...TARGET_HEADERS]),
+    line(TARGET_HEADERS.map(() => '---')),
+    ...ratios.map((r) => line(targetCells(r, results.mode))),
     '',
     line([
       'contender',

@@ -4,6 +4,7 @@ import type { CpuBreakdown } from '../report/cpu-breakdown.js';
 import { CONTENDERS, type ContenderId } from '../server/contenders.js';
 import {
   median,
+  perWrite,
   pick,
   rotated,
   round,
@@ -17,6 +18,10 @@ import {
 export interface EchoRow {
   readonly contender: ContenderId;
   readonly clients: number;
+  /** Messages each client keeps in flight (1 when absent: results before it was recorded). */
+  readonly inFlight?: number;
+  /** Round trips per server socket write (the echoes one write syscall carried), or null. */
+  readonly messagesPerWrite?: number | null;
   /** Measured windows, interleaved with the other contenders' windows. */
   readonly rounds: number;
   readonly roundTrips: number;
@@ -44,6 +49,7 @@ export interface EchoRow {
 /** Servers written in JavaScript, whose CPU time a V8 profile can attribute. */
 const PROFILED_CONTENDERS: readonly ContenderId[] = [
   'forge',
+  'forge-sync',
   'forge-gateway',
   'socket.io-ack',
   'nest-chat',
@@ -55,6 +61,7 @@ const PROFILED_CONTENDERS: readonly ContenderId[] = [
 
 const ECHO_CONTENDERS: readonly ContenderId[] = [
   'forge',
+  'forge-sync',
   'forge-fastify',
   'ws-naive',
   'socket.io',
@@ -66,11 +73,17 @@ function summarize(session: EchoSession, windows: readonly EchoWindow[], cpu?: C
   const perCpu = windows.map((w) => w.roundTrips / Math.max(w.serverCpuSeconds, 1e-3));
   const rate = median(rates);
   const latency = session.latency();
+  const writes = windows.every((w) => w.socketWrites !== undefined)
+    ? windows.reduce((sum, w) => sum + (w.socketWrites ?? 0), 0)
+    : undefined;
+  const roundTrips = windows.reduce((sum, w) => sum + w.roundTrips, 0);
   const row: EchoRow = {
     contender: session.contender,
     clients: session.clients,
+    inFlight: session.depth,
+    messagesPerWrite: perWrite(roundTrips, writes),
     rounds: windows.length,
-    roundTrips: windows.reduce((sum, w) => sum + w.roundTrips, 0),
+    roundTrips,
     roundTripsPerSec: Math.round(rate),
     roundTripSpread: spreadOf(rates),
     roundTripsPerServerCpuSec: Math.round(median(perCpu)),
@@ -87,8 +100,22 @@ function failure(contender: ContenderId, error: unknown): FailedRow {
   return { contender, error: error instanceof Error ? error.message : String(error) };
 }
 
+/** The echo cases of a run: each client count with one message in flight, and `deep` ones. */
+function echoCases(
+  clients: readonly number[],
+  deep: boolean,
+): { clients: number; inFlight: number }[] {
+  const cases = clients.map((count) => ({ clients: count, inFlight: 1 }));
+  if (deep && clients.includes(1)) cases.push({ clients: 1, inFlight: DEEP_IN_FLIGHT });
+  return cases;
+}
+
+/** Messages in flight of the deeper 1-client echo (several messages per socket read). */
+export const DEEP_IN_FLIGHT = 3;
+
 /**
- * Scenario (a): closed-loop echo with 1 and 100 clients. Every contender's server runs at once
+ * Scenario (a): closed-loop echo with 1 and 100 clients, one message in flight each, and 1
+ * client with {@link DEEP_IN_FLIGHT} in flight (when `deep`). Every contender's server runs at once
  * (idle servers cost nothing) and their windows are interleaved round by round, so that a
  * change in the machine's load during the run hits every contender alike; rates are the median
  * of the rounds, latency percentiles cover every round. `wanted` names the contenders (the
@@ -97,13 +124,14 @@ function failure(contender: ContenderId, error: unknown): FailedRow {
 export async function runEcho(
   context: ScenarioContext,
   wanted: readonly ContenderId[] = ECHO_CONTENDERS,
+  deep = true,
 ): Promise<(EchoRow | FailedRow)[]> {
   const rows: (EchoRow | FailedRow)[] = [];
   const contenders = pick(context, wanted).filter(
     (id) => id !== 'forge-fastify' || context.sizes.fastify,
   );
   const { echoRounds, echoRoundSeconds, profileSeconds } = context.sizes;
-  for (const clients of context.sizes.echoClients) {
+  for (const { clients, inFlight } of echoCases(context.sizes.echoClients, deep)) {
     const sessions: EchoSession[] = [];
     const windows = new Map<EchoSession, EchoWindow[]>();
     try {
@@ -111,7 +139,7 @@ export async function runEcho(
         let server: ServerProcess | undefined;
         try {
           server = await startServer(context, contender);
-          const session = new EchoSession(contender, server, clients);
+          const session = new EchoSession(contender, server, clients, inFlight);
           sessions.push(session);
           await session.open();
           await session.load(context.sizes.warmupSeconds * 1000);
@@ -141,8 +169,10 @@ export async function runEcho(
             : undefined;
         const row = summarize(session, list, cpu);
         context.log(
-          `  echo ${clients} ${CONTENDERS[session.contender].label}: ${row.roundTripsPerSec}/s ` +
-            `(spread ${row.roundTripSpread}) p99 ${row.p99Ms} ms`,
+          `  echo ${clients}×${inFlight} ${CONTENDERS[session.contender].label}: ` +
+            `${row.roundTripsPerSec}/s, ${row.roundTripsPerServerCpuSec}/cpu-s ` +
+            `(spread ${row.roundTripSpread}), ${row.messagesPerWrite ?? '?'} msgs/write, ` +
+            `p99 ${row.p99Ms} ms`,
         );
         rows.push(row);
       }

@@ -4,6 +4,8 @@ import type { ServerProcess } from '../load/server-process.js';
 import { CONTENDERS, type ContenderId } from '../server/contenders.js';
 import {
   cpuSeconds,
+  perWrite,
+  writesBetween,
   openBroadcastReceivers,
   pick,
   round,
@@ -19,6 +21,8 @@ export interface FanoutMeasurement {
   readonly broadcasts: number;
   readonly deliveries: number;
   readonly lost: number;
+  /** Deliveries per server socket write, or null when the server does not count writes. */
+  readonly messagesPerWrite?: number | null;
   readonly deliveriesPerSec: number;
   readonly deliveriesPerServerCpuSec: number;
   readonly serverCpuShare: number;
@@ -72,6 +76,7 @@ export async function measure(
     broadcasts: outcome.broadcasts,
     deliveries: outcome.deliveries,
     lost: outcome.lost,
+    messagesPerWrite: perWrite(outcome.deliveries, writesBetween(before, after)),
     deliveriesPerSec: Math.round(outcome.deliveries / outcome.elapsed),
     deliveriesPerServerCpuSec: Math.round(outcome.deliveries / Math.max(cpu, 1e-3)),
     serverCpuShare: round(cpu / outcome.elapsed),

@@ -20,5 +20,5 @@ export const GATEWAY_ECHO_CONTENDERS: readonly ContenderId[] = [
  * counts, rounds and interleaving (every server up at once, windows alternating round by round).
  */
 export function runGatewayEcho(context: ScenarioContext): Promise<(EchoRow | FailedRow)[]> {
-  return runEcho(context, GATEWAY_ECHO_CONTENDERS);
+  return runEcho(context, GATEWAY_ECHO_CONTENDERS, false);
 }

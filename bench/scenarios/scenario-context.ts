@@ -120,3 +120,18 @@ export function openBroadcastReceivers(
     threads: RECEIVER_THREADS,
   });
 }
+
+/** Socket writes between two usage reports, or undefined when the server does not count them. */
+export function writesBetween(
+  before: { socketWrites?: number },
+  after: { socketWrites?: number },
+): number | undefined {
+  return before.socketWrites === undefined || after.socketWrites === undefined
+    ? undefined
+    : after.socketWrites - before.socketWrites;
+}
+
+/** Messages per socket write (two decimals), or null when no writes were counted. */
+export function perWrite(messages: number, writes: number | undefined): number | null {
+  return writes === undefined || writes <= 0 ? null : Math.round((messages / writes) * 100) / 100;
+}

@@ -6,6 +6,8 @@ import { openSseClients, SseClient } from '../load/sse-client.js';
 import { CONTENDERS, type ContenderId } from '../server/contenders.js';
 import {
   cpuSeconds,
+  perWrite,
+  writesBetween,
   median,
   pick,
   rotated,
@@ -36,6 +38,8 @@ export interface SseRow {
   readonly roundRates?: readonly number[];
   readonly roundRatesPerCpu?: readonly number[];
   readonly p99Ms: number;
+  /** Events per server socket write, or null when the server does not count writes. */
+  readonly messagesPerWrite?: number | null;
 }
 
 const SSE_CONTENDERS: readonly ContenderId[] = ['forge', 'http-sse', 'nest-sse'];
@@ -48,7 +52,13 @@ interface SseSession {
   streams: SseClient[];
   readonly receivers: LocalReceivers;
   readonly histogram: LatencyHistogram;
-  readonly rounds: { events: number; lost: number; seconds: number; cpu: number }[];
+  readonly rounds: {
+    events: number;
+    lost: number;
+    seconds: number;
+    cpu: number;
+    writes: number | undefined;
+  }[];
 }
 
 async function openSession(context: ScenarioContext, contender: ContenderId): Promise<SseSession> {
@@ -96,6 +106,7 @@ async function drive(
     lost: outcome.lost,
     seconds: outcome.elapsed,
     cpu: cpuSeconds(before, after),
+    writes: writesBetween(before, after),
   });
 }
 
@@ -108,6 +119,12 @@ function summarize(session: SseSession, clients: number): SseRow {
     payloadBytes: SSE_PAYLOAD,
     rounds: session.rounds.length,
     events: session.rounds.reduce((sum, r) => sum + r.events, 0),
+    messagesPerWrite: session.rounds.every((r) => r.writes !== undefined)
+      ? perWrite(
+          session.rounds.reduce((sum, r) => sum + r.events, 0),
+          session.rounds.reduce((sum, r) => sum + (r.writes ?? 0), 0),
+        )
+      : null,
     lost: session.rounds.reduce((sum, r) => sum + r.lost, 0),
     eventsPerSec: Math.round(median(rates)),
     eventsSpread: spreadOf(rates),

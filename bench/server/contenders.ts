@@ -31,6 +31,11 @@ export const CONTENDERS = {
     start: () => startForge('express'),
     dialect: 'plain',
   },
+  'forge-sync': {
+    label: 'nestjs-forge-streaming (Express), conn.onMessage echo',
+    start: () => startForge('express', { syncEcho: true }),
+    dialect: 'plain',
+  },
   'forge-fastify': {
     label: 'nestjs-forge-streaming (Fastify)',
     start: () => startForge('fastify'),

@@ -56,6 +56,15 @@ class BenchRoutes {
   }
 }
 
+/** `/echo` on the synchronous message path (`conn.onMessage`): no promise per message. */
+@Injectable()
+class SyncEchoRoutes {
+  @WebSocketRoute('echo')
+  echo(conn: WebSocketConnection): void {
+    conn.onMessage((msg) => void conn.writeMessage(msg.type, msg.data));
+  }
+}
+
 @Injectable()
 class WebTransportRoutes {
   @WebTransportRoute('wt-echo')
@@ -71,6 +80,12 @@ class WebTransportRoutes {
 class BenchModule {}
 
 @Module({
+  imports: [ForgeStreamingModule.forRoot()],
+  providers: [SyncEchoRoutes],
+})
+class SyncEchoBenchModule {}
+
+@Module({
   imports: [
     ForgeStreamingModule.forRoot({
       webTransport: { enabled: true, host: '127.0.0.1', port: 0, http3: 'off' },
@@ -84,6 +99,8 @@ class WebTransportBenchModule {}
 export interface ForgeServerOptions {
   /** Also serve WebTransport (HTTP/2) on a port of its own, with an echo route. */
   readonly webTransport?: boolean;
+  /** Serve `/echo` with `conn.onMessage` instead of `for await` (echo only). */
+  readonly syncEcho?: boolean;
 }
 
 /** nestjs-forge-streaming on Express (default) or Fastify. */
@@ -91,7 +108,11 @@ export async function startForge(
   platform: 'express' | 'fastify',
   options: ForgeServerOptions = {},
 ): Promise<BenchServer> {
-  const module = options.webTransport ? WebTransportBenchModule : BenchModule;
+  const module = options.webTransport
+    ? WebTransportBenchModule
+    : options.syncEcho
+      ? SyncEchoBenchModule
+      : BenchModule;
   const app: INestApplication =
     platform === 'fastify'
       ? await NestFactory.create(module, new FastifyAdapter(), { logger: false })

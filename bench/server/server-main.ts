@@ -7,7 +7,7 @@ import type { ServerCommand, ServerReply, ServerUsage } from '../ipc-protocol.js
 import type { BenchServer } from './bench-server.js';
 import { CONTENDERS, isContenderId } from './contenders.js';
 import { CpuProfiler } from './cpu-profiler.js';
-import { socketWrites } from './write-counter.js';
+import { installWriteCounter, socketWrites } from './write-counter.js';
 
 function reply(message: ServerReply): void {
   process.send?.(message);
@@ -34,6 +34,8 @@ function usage(collect: boolean): ServerUsage {
 async function main(): Promise<void> {
   const id = process.argv[2] ?? '';
   if (!isContenderId(id)) throw new Error(`Unknown contender "${id}"`);
+  // Every server counts its socket writes (messages per write syscall beside every ratio).
+  installWriteCounter();
   const server: BenchServer = await CONTENDERS[id].start();
   const profiler = new CpuProfiler();
   process.on('message', (command: ServerCommand) => {

@@ -16,6 +16,12 @@ describe('two instances sharing one Redis', () => {
   async function connect(app: ClusterApp, room: string): Promise<ChatClient> {
     const client = await ChatClient.connect(app.port, room);
     clients.push(client);
+    // registry writes are asynchronous: wait until the other instance can address the client
+    const other = app === a ? b : a;
+    await waitFor(
+      async () => (await other.manager.describeConnection(client.id)) !== undefined,
+      'the client in the shared registry',
+    );
     return client;
   }
 

@@ -43,6 +43,14 @@ export class ConformanceCluster {
   ): Promise<MemberClient> {
     const client = await MemberClient.connect(app.port, room, query, route);
     this.closers.push(() => client.close());
+    // registry writes are asynchronous: wait until the other instance can address the member
+    const other = app === this.a ? this.b : this.a;
+    if (other !== app) {
+      await waitFor(
+        async () => (await other.manager.describeConnection(client.id)) !== undefined,
+        'the member in the shared registry',
+      );
+    }
     return client;
   }
 
