@@ -42,6 +42,12 @@ export interface BenchSizes {
   readonly fastify: boolean;
   /** Seconds of echo, after each measured window, during which the server's CPU is profiled. */
   readonly profileSeconds: number;
+  /** Clients dropped at once in the reconnect storm. */
+  readonly stormClients: number;
+  /** Longest a reconnect storm may take to settle, in seconds. */
+  readonly stormLimitSeconds: number;
+  /** Storms per contender (interleaved; the report holds medians). */
+  readonly stormRounds: number;
 }
 
 /** Named run sizes. */
@@ -65,6 +71,9 @@ const SIZES: Record<BenchMode, BenchSizes> = {
     webTransportClients: [1],
     fastify: false,
     profileSeconds: 0.2,
+    stormClients: 20,
+    stormLimitSeconds: 15,
+    stormRounds: 1,
   },
   quick: {
     windowSeconds: 1,
@@ -83,6 +92,9 @@ const SIZES: Record<BenchMode, BenchSizes> = {
     webTransportClients: [1, 10],
     fastify: false,
     profileSeconds: 1,
+    stormClients: 300,
+    stormLimitSeconds: 30,
+    stormRounds: 2,
   },
   full: {
     windowSeconds: 6,
@@ -101,6 +113,9 @@ const SIZES: Record<BenchMode, BenchSizes> = {
     webTransportClients: [1, 100],
     fastify: true,
     profileSeconds: 2,
+    stormClients: 2000,
+    stormLimitSeconds: 60,
+    stormRounds: 3,
   },
 };
 

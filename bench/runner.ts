@@ -3,7 +3,7 @@
  *   node dist/bench/runner.js --mode quick|full|tiny [--out file.json]
  *     [--only forge,ws-naive]
  *     [--scenarios echo,fanout,idle,sse,handshake,slow,webtransport,gateway-echo,gateway-broadcast,
- *       rest-broadcast]
+ *       rest-broadcast,reconnect-storm]
  *     [--profile forge --profile-dir dir]
  * Each contender's server runs in its own process; this process opens the clients.
  */
@@ -25,6 +25,7 @@ import { runHandshake } from './scenarios/handshake.scenario.js';
 import { runIdle } from './scenarios/idle.scenario.js';
 import type { ScenarioContext } from './scenarios/scenario-context.js';
 import { runRestBroadcast } from './scenarios/rest-broadcast.scenario.js';
+import { runReconnectStorm } from './scenarios/reconnect-storm.scenario.js';
 import { runSlowConsumer } from './scenarios/slow-consumer.scenario.js';
 import { runSseFanout } from './scenarios/sse-fanout.scenario.js';
 import { runWebTransport } from './scenarios/web-transport.scenario.js';
@@ -42,6 +43,7 @@ const ALL_SCENARIOS = [
   'gateway-echo',
   'gateway-broadcast',
   'rest-broadcast',
+  'reconnect-storm',
 ];
 
 function openFilesLimit(): string {
@@ -126,6 +128,7 @@ async function main(): Promise<void> {
   results.gatewayEcho = await step('gateway-echo', () => runGatewayEcho(context));
   results.gatewayBroadcast = await step('gateway-broadcast', () => runGatewayBroadcast(context));
   results.restBroadcast = await step('rest-broadcast', () => runRestBroadcast(context));
+  results.reconnectStorm = await step('reconnect-storm', () => runReconnectStorm(context));
   const report: BenchResults = {
     schema: 1,
     mode,

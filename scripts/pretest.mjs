@@ -1,6 +1,6 @@
-// Finds or starts what the test suite needs: a Redis server, NATS with JetStream
-// (scripts/pretest/nats.mjs) and Debian's Chromium.
-// Writes the Redis and NATS URLs it settled on to .test-env.json for scripts/run-tests.mjs.
+// Finds or starts what the test suite needs: a Redis server, a Redis Cluster, NATS with
+// JetStream (scripts/pretest/nats.mjs) and Debian's Chromium.
+// Writes the URLs it settled on to .test-env.json for scripts/run-tests.mjs.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';

@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { stopRedisCluster } from './pretest/redis-cluster.mjs';
+import { stopPrivateNats } from './pretest/nats.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const testRoot = join(root, 'dist', 'test');
@@ -41,5 +42,7 @@ const child = spawn(process.execPath, args, {
 child.on('exit', (code, signal) => {
   // `npm test` ran pretest, which started the private Redis Cluster: stop it with the run.
   if (process.env.npm_lifecycle_event === 'test') stopRedisCluster(root);
+  // ... and the private nats-server, when NATS was not already running
+  if (process.env.npm_lifecycle_event === 'test') stopPrivateNats();
   process.exit(code ?? (signal ? 1 : 0));
 });

@@ -34,6 +34,7 @@ import { RECOVERY_PROVIDERS } from './recovery/recovery.providers.js';
 import { RoomHistoryPolicy } from './recovery/room-history-policy.service.js';
 import { ConnectionRegistry } from './registry/connection-registry.service.js';
 import { RestRouteIndex } from './routing/rest-route-index.js';
+import { AppCors } from './transports/http/app-cors.service.js';
 import { RouteTable } from './routing/route-table.service.js';
 import { StreamingStatsCollector } from './stats/streaming-stats-collector.service.js';
 import { StreamingLifecycle } from './streaming-lifecycle.service.js';
@@ -101,6 +102,7 @@ const providers: Provider[] = [
   StreamingManager,
   // transports
   WebSocketTransport,
+  AppCors,
   SseTransport,
   WebTransportServerInfo,
   WebTransportTransport,

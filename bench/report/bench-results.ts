@@ -3,6 +3,7 @@ import type { EchoRow } from '../scenarios/echo.scenario.js';
 import type { FanoutRow } from '../scenarios/fanout.scenario.js';
 import type { GatewayBroadcastRow } from '../scenarios/gateway-broadcast.scenario.js';
 import type { RestBroadcastRow } from '../scenarios/rest-broadcast.scenario.js';
+import type { ReconnectStormRow } from '../scenarios/reconnect-storm.scenario.js';
 import type { HandshakeRow } from '../scenarios/handshake.scenario.js';
 import type { IdleRow } from '../scenarios/idle.scenario.js';
 import type { SlowConsumerRow } from '../scenarios/slow-consumer.scenario.js';
@@ -61,6 +62,8 @@ export interface BenchResults {
       readonly websocket: (RestBroadcastRow | FailedRow)[];
       readonly sse: (RestBroadcastRow | FailedRow)[];
     };
+    /** Every client dropped at once, reconnecting and recovering (vs Socket.IO's recovery). */
+    readonly reconnectStorm?: (ReconnectStormRow | FailedRow)[];
   };
   readonly ratios: RatioCheck[];
   readonly notes: string[];

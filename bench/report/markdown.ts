@@ -2,6 +2,7 @@ import { measured, type BenchResults } from './bench-results.js';
 import type { FailedRow } from '../scenarios/scenario-context.js';
 import { renderEchoCpuSection } from './cpu-section.js';
 import { renderGatewaySection } from './gateway-section.js';
+import { renderStormSection } from './reconnect-storm-section.js';
 import { renderMissedTargets } from './missed-targets.js';
 import { isSmokeMode } from './rest-ratios.js';
 import { renderRestSection } from './rest-section.js';
@@ -274,6 +275,7 @@ export function renderMarkdown(results: BenchResults, chartPath: string, jsonPat
   }
   if (s.echo) out.push(...renderEchoCpuSection(s.echo, label));
   out.push(...renderGatewaySection(results, label));
+  if (s.reconnectStorm) out.push(...renderStormSection(results), '');
   const rest = renderRestSection(results);
   if (rest.length > 0) out.push(...rest, '');
   if (!isSmokeMode(results.mode)) out.push(...renderMissedTargets(results, label));

@@ -1,8 +1,8 @@
 // Finds NATS with JetStream (NATS_URL, else 127.0.0.1:4222), or starts a private
 // `nats-server -js` on a free port with a temporary store (installed with apt when missing).
 // The private server is detached so it outlives pretest and serves the test run; its pid is
-// written next to its store, and `stopPrivateNats()` (or `node scripts/pretest/nats.mjs stop`)
-// stops it.
+// written next to its store, and `stopPrivateNats()` (called by run-tests.mjs at the end of
+// `npm test`, or `node scripts/pretest/nats.mjs stop`) stops it.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';

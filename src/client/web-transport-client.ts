@@ -31,16 +31,17 @@ export interface ConnectWebTransportOptions {
 
 const decoder = new TextDecoder();
 
-function hexToBytes(hex: string): Uint8Array {
+function hexToBytes(hex: string): Uint8Array<ArrayBuffer> {
   const clean = hex.replace(/[^0-9a-f]/gi, '');
   const bytes = new Uint8Array(clean.length / 2);
   for (let i = 0; i < bytes.length; i += 1) bytes[i] = parseInt(clean.slice(i * 2, i * 2 + 2), 16);
   return bytes;
 }
 
-function hashBytes(value: CertificateHashInput['value']): Uint8Array {
+/** The hash as bytes over a plain `ArrayBuffer` (what `WebTransportHash` takes). */
+function hashBytes(value: CertificateHashInput['value']): Uint8Array<ArrayBuffer> {
   if (typeof value === 'string') return hexToBytes(value);
-  return value instanceof Uint8Array ? value : new Uint8Array(value);
+  return new Uint8Array(value);
 }
 
 /** Raised by `receiveMessage` once the session has closed. */
@@ -179,7 +180,7 @@ export async function connectWebTransport(
       }
     : await resolveWebTransport(options.forceReliable);
   const init: {
-    serverCertificateHashes?: { algorithm: 'sha-256'; value: Uint8Array }[];
+    serverCertificateHashes?: { algorithm: 'sha-256'; value: Uint8Array<ArrayBuffer> }[];
     forceReliable?: boolean;
   } = {};
   if (options.serverCertificateHashes) {

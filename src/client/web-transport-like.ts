@@ -23,7 +23,7 @@ export interface CertificateHashInput {
 
 /** Options of the `WebTransport` constructor the helpers pass on. */
 export interface WebTransportInit {
-  serverCertificateHashes?: { algorithm: 'sha-256'; value: Uint8Array }[];
+  serverCertificateHashes?: { algorithm: 'sha-256'; value: Uint8Array<ArrayBuffer> }[];
   forceReliable?: boolean;
 }
 

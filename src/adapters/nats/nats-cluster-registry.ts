@@ -1,3 +1,4 @@
+import type { JetStreamManager } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type {
@@ -8,6 +9,7 @@ import type {
 import type { StreamingStats } from '../../interfaces/streaming-stats.interface.js';
 import { encodeBusPayload } from './nats-bus.codec.js';
 import type { NatsNames } from './nats-names.js';
+import { listKeys } from './nats-bucket-keys.js';
 import { parseJson, type StatsSnapshot, type StoredMember } from './nats-registry-types.js';
 
 /** The KV buckets of the registry. */
@@ -16,6 +18,11 @@ export interface RegistryBuckets {
   readonly live: KV;
   /** Connections, the id → instance index, room members, the roster (longer TTL, refreshed). */
   readonly registry: KV;
+  /** Bucket names, for listing keys. */
+  readonly liveName: string;
+  readonly registryName: string;
+  /** Lists keys through stream info (no consumer that could outlive the connection). */
+  readonly jsm: JetStreamManager;
 }
 
 /**
@@ -153,9 +160,8 @@ export class NatsClusterRegistry {
   async reconcile(current: readonly ConnectionDescriptor[]): Promise<void> {
     const now = new Map(current.map((descriptor) => [descriptor.id, descriptor]));
     const stale: Array<Promise<unknown>> = [];
-    for await (const key of await this.buckets.registry.keys(
-      this.names.connectionsOf(this.instanceId),
-    )) {
+    const own = this.names.connectionsOf(this.instanceId);
+    for (const key of await listKeys(this.buckets, 'registry', own)) {
       const entry = await this.buckets.registry.get(key);
       const stored = parseJson<ConnectionDescriptor>(
         entry?.operation === 'PUT' ? entry.string() : undefined,

@@ -7,19 +7,13 @@ import type { StreamingProtocol } from '../../interfaces/connection.interface.js
 import type { ClusterStats } from '../../interfaces/streaming-stats.interface.js';
 import type { RegistryBuckets } from './nats-cluster-registry.js';
 import type { NatsNames } from './nats-names.js';
+import { listKeys } from './nats-bucket-keys.js';
 import { parseJson, type StatsSnapshot, type StoredMember } from './nats-registry-types.js';
 
 /** The value of a live (not deleted) entry. */
 export async function readEntry(kv: KV, key: string): Promise<string | undefined> {
   const entry = await kv.get(key);
   return entry && entry.operation === 'PUT' ? entry.string() : undefined;
-}
-
-/** Every key of `kv` matching `filter` (none when the bucket is empty). */
-export async function listKeys(kv: KV, filter?: string): Promise<string[]> {
-  const keys: string[] = [];
-  for await (const key of await kv.keys(filter)) keys.push(key);
-  return keys;
 }
 
 /**
@@ -58,7 +52,7 @@ export class NatsRegistryReader {
 
   /** Members of a room on live instances. */
   async roomMembers(room: string): Promise<PresenceMember[]> {
-    const keys = await listKeys(this.buckets.registry, this.names.membersOf(room));
+    const keys = await listKeys(this.buckets, 'registry', this.names.membersOf(room));
     const values = await Promise.all(keys.map((key) => readEntry(this.buckets.registry, key)));
     const members: PresenceMember[] = [];
     for (const value of values) {
@@ -79,7 +73,7 @@ export class NatsRegistryReader {
 
   /** Cluster-wide figures from the snapshots written with each heartbeat. */
   async clusterStats(local: StatsSnapshot): Promise<ClusterStats> {
-    const keys = await listKeys(this.buckets.live);
+    const keys = await listKeys(this.buckets, 'live');
     const own = this.names.liveKey(this.instanceId);
     const others = await Promise.all(
       keys.filter((key) => key !== own).map((key) => readEntry(this.buckets.live, key)),

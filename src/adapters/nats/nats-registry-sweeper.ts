@@ -4,7 +4,8 @@ import type {
 } from '../../interfaces/streaming-adapter.interface.js';
 import type { RegistryBuckets } from './nats-cluster-registry.js';
 import { untoken, type NatsNames } from './nats-names.js';
-import { listKeys, readEntry, type NatsRegistryReader } from './nats-registry-reader.js';
+import { listKeys } from './nats-bucket-keys.js';
+import { readEntry, type NatsRegistryReader } from './nats-registry-reader.js';
 import { parseJson } from './nats-registry-types.js';
 
 /**
@@ -25,7 +26,7 @@ export class NatsRegistrySweeper {
   async sweep(): Promise<PresenceEvent[]> {
     const registry = this.buckets.registry;
     const leaves: PresenceEvent[] = [];
-    for (const key of await listKeys(registry, this.names.roster)) {
+    for (const key of await listKeys(this.buckets, 'registry', this.names.roster)) {
       const instanceId = untoken(key.slice(key.indexOf('.') + 1));
       if (instanceId === this.instanceId || (await this.reader.alive(instanceId))) continue;
       const entry = await registry.get(key);
@@ -35,7 +36,11 @@ export class NatsRegistrySweeper {
       } catch {
         continue; // another instance took it, or the instance came back
       }
-      for (const connectionKey of await listKeys(registry, this.names.connectionsOf(instanceId))) {
+      for (const connectionKey of await listKeys(
+        this.buckets,
+        'registry',
+        this.names.connectionsOf(instanceId),
+      )) {
         const descriptor = parseJson<ConnectionDescriptor>(
           await readEntry(registry, connectionKey),
         );

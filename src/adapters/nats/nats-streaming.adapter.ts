@@ -186,6 +186,9 @@ export class NatsStreamingAdapter implements StreamingAdapter {
     const buckets: RegistryBuckets = {
       live: await bucket(this.names.liveBucket, ttl),
       registry: await bucket(this.names.registryBucket, ttl * REGISTRY_TTL_FACTOR),
+      liveName: this.names.liveBucket,
+      registryName: this.names.registryBucket,
+      jsm: handles.jsm,
     };
     const reader = new NatsRegistryReader(buckets, this.names, host.instanceId);
     const bus = new NatsMessageBus(

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import type { RedisPubSubMode } from './redis-room-channels.js';
 
 /** The major version in an `INFO server` reply (0 when absent). */
@@ -12,7 +12,7 @@ export function redisMajorVersion(info: string): number {
  * pub/sub below; `forced` (the `shardedPubSub` option) wins when given.
  */
 export async function detectPubSubMode(
-  client: Redis,
+  client: RedisClient,
   forced: boolean | undefined,
 ): Promise<RedisPubSubMode> {
   if (forced !== undefined) return forced ? 'sharded' : 'classic';

@@ -1,14 +1,22 @@
-import type { Redis, RedisOptions } from 'ioredis';
+import type { Cluster, ClusterNode, ClusterOptions, Redis, RedisOptions } from 'ioredis';
 
 /** Options of {@link RedisStreamingAdapter}. Every field is optional. */
 export interface RedisStreamingAdapterOptions {
   /** Redis URL (`redis://[:password@]host:port[/db]`, `rediss://` for TLS). Default `redis://127.0.0.1:6379`. */
   readonly url?: string;
   /**
-   * An existing ioredis client used for commands (a duplicate of it subscribes). The adapter
-   * never closes a client it was given. Takes precedence over `url` and `options`.
+   * An existing ioredis client used for commands: a `Redis`, or a `Cluster` for Redis Cluster (a
+   * duplicate of it subscribes; for a `Cluster`, with `shardedSubscribers` on). The adapter never
+   * closes a client it was given. Takes precedence over `url`, `options` and `cluster`.
    */
-  readonly client?: Redis;
+  readonly client?: Redis | Cluster;
+  /**
+   * Connect to a Redis Cluster: its seed nodes (`[{ host, port }]` or `'host:port'`; the rest are
+   * discovered) and ioredis `Cluster` options merged over the adapter's defaults. Takes
+   * precedence over `url` and `options`. Every key and channel carries a hash tag, so each
+   * multi-key operation stays in one slot, and each room's channel lives on its room's shard.
+   */
+  readonly cluster?: RedisClusterConnectOptions;
   /** ioredis options for the connections the adapter opens (merged over the adapter's defaults). */
   readonly options?: RedisOptions;
   /** Prefix of every key and channel, so several apps can share one Redis. Default `forge-streaming:`. */
@@ -41,11 +49,20 @@ export interface RedisStreamingAdapterOptions {
   readonly shardedPubSub?: boolean;
 }
 
+/** How the adapter connects to a Redis Cluster ({@link RedisStreamingAdapterOptions.cluster}). */
+export interface RedisClusterConnectOptions {
+  /** Seed nodes; at least one. */
+  readonly nodes: readonly ClusterNode[];
+  /** ioredis `Cluster` options (`redisOptions` applies to each node's connection). */
+  readonly options?: ClusterOptions;
+}
+
 /** Options with their defaults applied. */
 export interface ResolvedRedisAdapterOptions {
   readonly url: string;
-  readonly client: Redis | undefined;
+  readonly client: Redis | Cluster | undefined;
   readonly options: RedisOptions;
+  readonly cluster: RedisClusterConnectOptions | undefined;
   readonly keyPrefix: string;
   readonly heartbeatMs: number;
   readonly registryTtlMs: number;

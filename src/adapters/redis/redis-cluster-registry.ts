@@ -1,4 +1,3 @@
-import type { ChainableCommander, Redis } from 'ioredis';
 import type {
   ConnectionDescriptor,
   PresenceEvent,
@@ -7,6 +6,8 @@ import type {
 import type { StreamingStats } from '../../interfaces/streaming-stats.interface.js';
 import { encodeBusMessage } from './redis-bus.codec.js';
 import type { RedisKeys } from './redis-keys.js';
+import { RedisBatch } from './redis-batch.js';
+import type { RedisClient } from './redis-client.js';
 
 /** What a room hash stores per member (the field is the connection id). */
 export interface StoredMember {
@@ -28,15 +29,16 @@ const CONNECTIONS_TTL_FACTOR = 5;
  * This instance's side of the cluster registry: its connection descriptors (one hash per
  * instance), the connection id → instance index, room membership hashes and presence
  * notifications, and the heartbeat key (TTL) carrying its statistics snapshot. Writes are
- * fire-and-forget pipelines; when Redis was unreachable, {@link reconcile} rewrites everything
- * from the local state.
+ * fire-and-forget batches ({@link RedisBatch}: one pipeline, or one per hash slot on Redis
+ * Cluster, so no write spans slots); when Redis was unreachable, {@link reconcile} rewrites
+ * everything from the local state.
  */
 export class RedisClusterRegistry {
   /** Local connections as last written (the base of room diffs). */
   private readonly local = new Map<string, ConnectionDescriptor>();
 
   constructor(
-    private readonly client: () => Redis | undefined,
+    private readonly client: () => RedisClient | undefined,
     private readonly keys: RedisKeys,
     private readonly instanceId: string,
     private readonly ttlMs: number,
@@ -48,18 +50,15 @@ export class RedisClusterRegistry {
     this.local.set(descriptor.id, descriptor);
     const redis = this.client();
     if (!redis) return;
-    const pipeline = redis.pipeline();
-    pipeline.hset(
-      this.keys.connections(this.instanceId),
-      descriptor.id,
-      JSON.stringify(descriptor),
-    );
-    if (!previous) pipeline.hset(this.keys.connectionIndex, descriptor.id, this.instanceId);
+    const batch = new RedisBatch(redis);
+    const connections = this.keys.connections(this.instanceId);
+    batch.add(connections, (p) => p.hset(connections, descriptor.id, JSON.stringify(descriptor)));
+    if (!previous) this.writeIndex(batch, descriptor.id);
     const before = new Set(previous?.rooms ?? []);
     const after = new Set(descriptor.rooms);
-    for (const room of after) if (!before.has(room)) this.writeJoin(pipeline, descriptor, room);
-    for (const room of before) if (!after.has(room)) this.writeLeave(pipeline, descriptor, room);
-    pipeline.exec().catch(() => undefined);
+    for (const room of after) if (!before.has(room)) this.writeJoin(batch, descriptor, room);
+    for (const room of before) if (!after.has(room)) this.writeLeave(batch, descriptor, room);
+    batch.exec().catch(() => undefined);
   }
 
   /** Records a local connection that closed. */
@@ -68,27 +67,45 @@ export class RedisClusterRegistry {
     this.local.delete(descriptor.id);
     const redis = this.client();
     if (!redis) return;
-    const pipeline = redis.pipeline();
-    pipeline.hdel(this.keys.connections(this.instanceId), descriptor.id);
-    pipeline.hdel(this.keys.connectionIndex, descriptor.id);
+    const batch = new RedisBatch(redis);
+    const connections = this.keys.connections(this.instanceId);
+    batch.add(connections, (p) => p.hdel(connections, descriptor.id));
+    this.removeIndex(batch, descriptor.id);
     const rooms = new Set([...(previous?.rooms ?? []), ...descriptor.rooms]);
-    for (const room of rooms) this.writeLeave(pipeline, previous ?? descriptor, room);
-    pipeline.exec().catch(() => undefined);
+    for (const room of rooms) this.writeLeave(batch, previous ?? descriptor, room);
+    batch.exec().catch(() => undefined);
   }
 
-  private writeJoin(pipeline: ChainableCommander, descriptor: ConnectionDescriptor, room: string) {
+  private writeIndex(batch: RedisBatch, connectionId: string): void {
+    const index = this.keys.connectionIndex;
+    batch.add(index, (p) => p.hset(index, connectionId, this.instanceId));
+  }
+
+  private removeIndex(batch: RedisBatch, connectionId: string): void {
+    const index = this.keys.connectionIndex;
+    batch.add(index, (p) => p.hdel(index, connectionId));
+  }
+
+  private writeMember(batch: RedisBatch, descriptor: ConnectionDescriptor, room: string): void {
+    const key = this.keys.room(room);
     const member: StoredMember = { userId: descriptor.userId, instanceId: this.instanceId };
-    pipeline.hset(this.keys.room(room), descriptor.id, JSON.stringify(member));
-    this.writePresence(pipeline, 'join', descriptor, room);
+    batch.add(key, (p) => p.hset(key, descriptor.id, JSON.stringify(member)));
   }
 
-  private writeLeave(pipeline: ChainableCommander, descriptor: ConnectionDescriptor, room: string) {
-    pipeline.hdel(this.keys.room(room), descriptor.id);
-    this.writePresence(pipeline, 'leave', descriptor, room);
+  private writeJoin(batch: RedisBatch, descriptor: ConnectionDescriptor, room: string): void {
+    this.writeMember(batch, descriptor, room);
+    this.writePresence(batch, 'join', descriptor, room);
   }
 
+  private writeLeave(batch: RedisBatch, descriptor: ConnectionDescriptor, room: string): void {
+    const key = this.keys.room(room);
+    batch.add(key, (p) => p.hdel(key, descriptor.id));
+    this.writePresence(batch, 'leave', descriptor, room);
+  }
+
+  /** The notice follows the room hash write (same batch group), so a reader sees the change. */
   private writePresence(
-    pipeline: ChainableCommander,
+    batch: RedisBatch,
     type: PresenceEvent['type'],
     descriptor: ConnectionDescriptor,
     room: string,
@@ -99,10 +116,8 @@ export class RedisClusterRegistry {
       instanceId: this.instanceId,
     };
     const event: PresenceEvent = { type, room, member };
-    pipeline.publish(
-      this.keys.presenceChannel,
-      encodeBusMessage({ kind: 'presence', origin: this.instanceId, event }),
-    );
+    const message = encodeBusMessage({ kind: 'presence', origin: this.instanceId, event });
+    batch.add(this.keys.room(room), (p) => p.publish(this.keys.presenceChannel, message));
   }
 
   /**
@@ -112,8 +127,9 @@ export class RedisClusterRegistry {
   async reconcile(current: readonly ConnectionDescriptor[]): Promise<void> {
     const redis = this.client();
     if (!redis) return;
-    const stored = await redis.hgetall(this.keys.connections(this.instanceId));
-    const pipeline = redis.pipeline();
+    const connections = this.keys.connections(this.instanceId);
+    const stored = await redis.hgetall(connections);
+    const batch = new RedisBatch(redis);
     const now = new Map(current.map((descriptor) => [descriptor.id, descriptor]));
     for (const [id, json] of Object.entries(stored)) {
       let rooms: readonly string[] = [];
@@ -123,27 +139,22 @@ export class RedisClusterRegistry {
         // unreadable entry: it is rewritten or deleted below
       }
       const keep = now.get(id);
-      if (!keep) pipeline.hdel(this.keys.connectionIndex, id);
+      if (!keep) this.removeIndex(batch, id);
       for (const room of rooms) {
-        if (!keep || !keep.rooms.includes(room)) pipeline.hdel(this.keys.room(room), id);
+        const key = this.keys.room(room);
+        if (!keep || !keep.rooms.includes(room)) batch.add(key, (p) => p.hdel(key, id));
       }
     }
-    pipeline.del(this.keys.connections(this.instanceId));
+    batch.add(connections, (p) => p.del(connections));
     for (const descriptor of current) {
-      pipeline.hset(
-        this.keys.connections(this.instanceId),
-        descriptor.id,
-        JSON.stringify(descriptor),
-      );
-      pipeline.hset(this.keys.connectionIndex, descriptor.id, this.instanceId);
-      for (const room of descriptor.rooms) {
-        const member: StoredMember = { userId: descriptor.userId, instanceId: this.instanceId };
-        pipeline.hset(this.keys.room(room), descriptor.id, JSON.stringify(member));
-      }
+      const json = JSON.stringify(descriptor);
+      batch.add(connections, (p) => p.hset(connections, descriptor.id, json));
+      this.writeIndex(batch, descriptor.id);
+      for (const room of descriptor.rooms) this.writeMember(batch, descriptor, room);
     }
     this.local.clear();
     for (const descriptor of current) this.local.set(descriptor.id, descriptor);
-    await pipeline.exec();
+    await batch.exec();
   }
 
   /** Refreshes this instance's heartbeat (TTL) with its statistics snapshot. */
@@ -155,11 +166,13 @@ export class RedisClusterRegistry {
       byProtocol: stats.byProtocol,
       at: Date.now(),
     };
-    await redis
-      .pipeline()
-      .set(this.keys.heartbeat(this.instanceId), JSON.stringify(snapshot), 'PX', this.ttlMs)
-      .zadd(this.keys.instances, Date.now(), this.instanceId)
-      .pexpire(this.keys.connections(this.instanceId), this.ttlMs * CONNECTIONS_TTL_FACTOR)
+    const heartbeat = this.keys.heartbeat(this.instanceId);
+    const connections = this.keys.connections(this.instanceId);
+    const instances = this.keys.instances;
+    await new RedisBatch(redis)
+      .add(heartbeat, (p) => p.set(heartbeat, JSON.stringify(snapshot), 'PX', this.ttlMs))
+      .add(instances, (p) => p.zadd(instances, Date.now(), this.instanceId))
+      .add(connections, (p) => p.pexpire(connections, this.ttlMs * CONNECTIONS_TTL_FACTOR))
       .exec();
   }
 
@@ -182,15 +195,18 @@ export class RedisClusterRegistry {
   async leave(): Promise<void> {
     const redis = this.client();
     if (!redis) return;
-    const pipeline = redis.pipeline();
+    const batch = new RedisBatch(redis);
     for (const descriptor of this.local.values()) {
-      pipeline.hdel(this.keys.connectionIndex, descriptor.id);
-      for (const room of descriptor.rooms) this.writeLeave(pipeline, descriptor, room);
+      this.removeIndex(batch, descriptor.id);
+      for (const room of descriptor.rooms) this.writeLeave(batch, descriptor, room);
     }
-    pipeline.del(this.keys.connections(this.instanceId));
-    pipeline.del(this.keys.heartbeat(this.instanceId));
-    pipeline.zrem(this.keys.instances, this.instanceId);
+    const connections = this.keys.connections(this.instanceId);
+    const heartbeat = this.keys.heartbeat(this.instanceId);
+    const instances = this.keys.instances;
+    batch.add(connections, (p) => p.del(connections));
+    batch.add(heartbeat, (p) => p.del(heartbeat));
+    batch.add(instances, (p) => p.zrem(instances, this.instanceId));
     this.local.clear();
-    await pipeline.exec();
+    await batch.exec();
   }
 }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import type {
   SseAudience,
   SseGapNotice,
@@ -7,6 +7,7 @@ import type {
   SseReplay,
 } from '../../interfaces/streaming-adapter.interface.js';
 import type { RedisKeys } from './redis-keys.js';
+import { answerWithin, STAMP_TIMEOUT_MS } from './answer-within.js';
 
 /** A Redis stream entry id (`<ms>-<seq>`). */
 const STREAM_ID = /^\d{1,20}-\d{1,20}$/;
@@ -57,7 +58,7 @@ export class RedisHistoryStore implements SseHistoryStore {
   private lostSeq = 0;
 
   constructor(
-    private readonly client: () => Redis | undefined,
+    private readonly client: () => RedisClient | undefined,
     private readonly keys: RedisKeys,
   ) {}
 
@@ -71,20 +72,23 @@ export class RedisHistoryStore implements SseHistoryStore {
     const cap = String(Math.max(0, Math.floor(maxLength)) + 1);
     if (redis) {
       try {
-        const id = await redis.xadd(
-          this.keys.history(route),
-          'MAXLEN',
-          '~',
-          cap,
-          '*',
-          'b',
-          body,
-          'a',
-          JSON.stringify(audience),
+        const id = await answerWithin(
+          redis.xadd(
+            this.keys.history(route),
+            'MAXLEN',
+            '~',
+            cap,
+            '*',
+            'b',
+            body,
+            'a',
+            JSON.stringify(audience),
+          ),
+          STAMP_TIMEOUT_MS,
         );
         if (id) return id;
       } catch {
-        // Redis unreachable: fall through to an id no stream holds.
+        // Redis unreachable or silent: fall through to an id no stream holds.
       }
     }
     this.lostRoutes.set(route, maxLength);

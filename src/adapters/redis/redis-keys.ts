@@ -50,9 +50,12 @@ export class RedisKeys {
     return `${this.roomChannelPrefix}{${room}}`;
   }
 
-  /** Channel of commands for one instance. */
+  /**
+   * Channel of commands for one instance. Tagged with the instance id: with sharded pub/sub it
+   * lives on one shard, whose subscriber count tells the sender whether the instance heard it.
+   */
   instanceChannel(instanceId: string): string {
-    return `${this.prefix}channel:instance:${instanceId}`;
+    return `${this.prefix}channel:instance:{${instanceId}}`;
   }
 
   /** Stream of a route's SSE history. */

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import type {
   BroadcastEnvelope,
   ConnectionCommand,
@@ -33,7 +33,7 @@ export class RedisMessageBus {
   private readonly onMessage = (channel: string, raw: string): void => this.dispatch(channel, raw);
 
   constructor(
-    private readonly subscriber: Redis,
+    private readonly subscriber: RedisClient,
     private readonly keys: RedisKeys,
     private readonly instanceId: string,
     private readonly handlers: BusHandlers,
@@ -53,9 +53,19 @@ export class RedisMessageBus {
     ];
   }
 
-  /** (Re)subscribes, room channels included; call whenever the subscriber connection becomes ready. */
+  /**
+   * (Re)subscribes, room channels included; call whenever the subscriber connection becomes
+   * ready. With sharded pub/sub the command channel is sharded too (its sender counts receivers
+   * on the channel's shard, exact on Redis Cluster where a classic `PUBLISH` counts one node's).
+   */
   async subscribe(): Promise<void> {
-    await this.subscriber.subscribe(...this.channels);
+    const [broadcast, presence, commands] = this.channels;
+    if (this.rooms.pubSubMode === 'sharded') {
+      await this.subscriber.subscribe(broadcast, presence);
+      await this.subscriber.ssubscribe(commands);
+    } else {
+      await this.subscriber.subscribe(broadcast, presence, commands);
+    }
     await this.rooms.resubscribe();
   }
 

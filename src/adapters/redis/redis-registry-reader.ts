@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import type {
   ConnectionDescriptor,
   PresenceMember,
@@ -7,6 +6,7 @@ import type { StreamingProtocol } from '../../interfaces/connection.interface.js
 import type { ClusterStats } from '../../interfaces/streaming-stats.interface.js';
 import type { StatsSnapshot, StoredMember } from './redis-cluster-registry.js';
 import type { RedisKeys } from './redis-keys.js';
+import type { RedisClient } from './redis-client.js';
 
 function parse<T>(json: string | null | undefined): T | undefined {
   if (json === null || json === undefined) return undefined;
@@ -20,11 +20,12 @@ function parse<T>(json: string | null | undefined): T | undefined {
 /**
  * Reads the cluster registry: a connection by id (through the id → instance index, never by
  * asking every instance), room members and cluster statistics. Entries of instances whose
- * heartbeat expired are ignored.
+ * heartbeat expired are ignored. A read of several instances' keys is one command per key (they
+ * live in different slots on Redis Cluster); only an instance's own keys are read together.
  */
 export class RedisRegistryReader {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     private readonly instanceId: string,
   ) {}
@@ -64,10 +65,10 @@ export class RedisRegistryReader {
       (id) => id !== this.instanceId,
     );
     if (instances.length === 0) return members;
-    const pipeline = this.redis.pipeline();
-    for (const id of instances) pipeline.exists(this.keys.heartbeat(id));
-    const results = (await pipeline.exec()) ?? [];
-    const dead = new Set(instances.filter((_, i) => results[i]?.[1] !== 1));
+    const alive = await Promise.all(
+      instances.map((id) => this.redis.exists(this.keys.heartbeat(id))),
+    );
+    const dead = new Set(instances.filter((_, i) => alive[i] !== 1));
     return members.filter((member) => !dead.has(member.instanceId));
   }
 
@@ -78,7 +79,7 @@ export class RedisRegistryReader {
     );
     const snapshots: StatsSnapshot[] = [local];
     if (ids.length > 0) {
-      const values = await this.redis.mget(ids.map((id) => this.keys.heartbeat(id)));
+      const values = await Promise.all(ids.map((id) => this.redis.get(this.keys.heartbeat(id))));
       for (const value of values) {
         const snapshot = parse<StatsSnapshot>(value);
         if (snapshot) snapshots.push(snapshot);

@@ -1,9 +1,9 @@
-import type { Redis } from 'ioredis';
 import type {
   ConnectionDescriptor,
   PresenceEvent,
 } from '../../interfaces/streaming-adapter.interface.js';
 import type { RedisKeys } from './redis-keys.js';
+import type { RedisClient } from './redis-client.js';
 
 /**
  * Takes one dead instance's connection hash atomically, only if its heartbeat is still missing,
@@ -27,7 +27,7 @@ return removed
  */
 export class RedisRegistrySweeper {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     private readonly instanceId: string,
     private readonly ttlMs: number,

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { Redis } from 'ioredis';
+import { isClusterClient, type RedisClient } from './redis-client.js';
 import type { RedisKeys } from './redis-keys.js';
 
 /** How room channels are carried: sharded pub/sub (Redis >= 7) or classic pub/sub. */
@@ -16,7 +16,9 @@ interface RoomChannel {
  * The subscriber connection's per-room channels: a room's channel is subscribed when the room
  * gets its first local member and unsubscribed `lingerMs` after its last one left (a member
  * joining again within that time cancels it: no subscribe/unsubscribe storms). While the
- * subscriber is down, rooms are only recorded; {@link resubscribe} restores them all.
+ * subscriber is down, rooms are only recorded; {@link resubscribe} restores them all. On Redis
+ * Cluster each room's channel is sharded-subscribed on its own (channels of one `SSUBSCRIBE`
+ * must share a slot), and ioredis keeps one subscriber connection per shard.
  */
 export class RedisRoomChannels {
   private readonly logger = new Logger('ForgeStreamingRedis');
@@ -24,7 +26,7 @@ export class RedisRoomChannels {
   private mode: RedisPubSubMode | undefined;
 
   constructor(
-    private readonly subscriber: Redis,
+    private readonly subscriber: RedisClient,
     private readonly keys: RedisKeys,
     private readonly lingerMs: number,
   ) {}
@@ -116,8 +118,12 @@ export class RedisRoomChannels {
     if (this.subscriber.status !== 'ready' || !this.mode) return;
     const channels = rooms.map((room) => this.keys.roomChannel(room));
     try {
-      if (this.mode === 'sharded') await this.subscriber.ssubscribe(...channels);
-      else await this.subscriber.subscribe(...channels);
+      if (this.mode === 'classic') await this.subscriber.subscribe(...channels);
+      else if (!isClusterClient(this.subscriber)) await this.subscriber.ssubscribe(...channels);
+      else {
+        const cluster = this.subscriber;
+        await Promise.all(channels.map((channel) => cluster.ssubscribe(channel)));
+      }
     } catch (error) {
       // resubscribed when the connection is ready again
       this.logger.warn(`Room channel subscription failed: ${(error as Error).message}`);

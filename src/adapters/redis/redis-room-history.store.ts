@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import type {
   RoomHistoryEntry,
   RoomHistoryLimits,
@@ -7,6 +7,7 @@ import type {
   RoomRecovery,
 } from '../../interfaces/streaming-adapter.interface.js';
 import { parseOffset } from '../../wire/room-offset.js';
+import { answerWithin, STAMP_TIMEOUT_MS } from './answer-within.js';
 
 /** Longest a room's log meta (epoch, last seq) outlives its last event when events expire. */
 const META_GRACE_MS = 24 * 60 * 60 * 1000;
@@ -85,14 +86,14 @@ function decodeData(raw: string | undefined): unknown {
  * log then lacks an event that was delivered live.
  */
 export class RedisRoomHistoryStore implements RoomHistoryStore {
-  private readonly prepared = new WeakSet<Redis>();
+  private readonly prepared = new WeakSet<RedisClient>();
   /** Rooms whose appends failed since their last successful one. */
   private readonly lostRooms = new Set<string>();
   private readonly lostEpoch = `lost-${randomBytes(6).toString('base64url')}`;
   private lostSeq = 0;
 
   constructor(
-    private readonly client: () => Redis | undefined,
+    private readonly client: () => RedisClient | undefined,
     private readonly prefix: string,
   ) {}
 
@@ -116,16 +117,19 @@ export class RedisRoomHistoryStore implements RoomHistoryStore {
     const redis = this.client();
     if (redis) {
       try {
-        const [epoch, seq, at] = await this.commands(redis).forgeRoomHistoryAppend(
-          this.logKey(room),
-          this.metaKey(room),
-          randomBytes(6).toString('base64url'),
-          this.lostRooms.has(room) ? '1' : '0',
-          event,
-          json,
-          Math.max(1, Math.floor(limits.size)),
-          Math.max(0, Math.floor(limits.ttlMs)),
-          META_GRACE_MS,
+        const [epoch, seq, at] = await answerWithin(
+          this.commands(redis).forgeRoomHistoryAppend(
+            this.logKey(room),
+            this.metaKey(room),
+            randomBytes(6).toString('base64url'),
+            this.lostRooms.has(room) ? '1' : '0',
+            event,
+            json,
+            Math.max(1, Math.floor(limits.size)),
+            Math.max(0, Math.floor(limits.ttlMs)),
+            META_GRACE_MS,
+          ),
+          STAMP_TIMEOUT_MS,
         );
         this.lostRooms.delete(room);
         return { offset: `${epoch}:${seq}`, event, data, at: Number(at) };
@@ -185,7 +189,7 @@ export class RedisRoomHistoryStore implements RoomHistoryStore {
     return epoch !== null && seq !== null && Number(seq) > 0 ? `${epoch}:${seq}` : undefined;
   }
 
-  private commands(redis: Redis): RoomHistoryCommands {
+  private commands(redis: RedisClient): RoomHistoryCommands {
     if (!this.prepared.has(redis)) {
       redis.defineCommand('forgeRoomHistoryAppend', { numberOfKeys: 2, lua: APPEND_SCRIPT });
       this.prepared.add(redis);

@@ -1,5 +1,4 @@
 import { Logger } from '@nestjs/common';
-import type { Redis } from 'ioredis';
 import type {
   AdapterChannelCounters,
   AdapterHealth,
@@ -12,7 +11,8 @@ import type {
   StreamingAdapterHost,
 } from '../../interfaces/streaming-adapter.interface.js';
 import type { ClusterStats } from '../../interfaces/streaming-stats.interface.js';
-import { loadIoredis } from './load-ioredis.js';
+import { loadIoredis, loadIoredisCluster } from './load-ioredis.js';
+import type { RedisClient } from './redis-client.js';
 import type {
   RedisStreamingAdapterOptions,
   ResolvedRedisAdapterOptions,
@@ -32,6 +32,9 @@ import { broadcastRoom } from '../shared/broadcast-room.js';
 import { ChannelCounters } from '../shared/channel-counters.js';
 import { detectPubSubMode } from './detect-pub-sub-mode.js';
 import { RedisRoomChannels } from './redis-room-channels.js';
+
+/** How many times a resync after a cluster node came back is tried (every 500 ms). */
+const NODE_RESYNC_ATTEMPTS = 60;
 
 interface Running {
   readonly host: StreamingAdapterHost;
@@ -60,8 +63,15 @@ interface Running {
  * `degraded`, and on reconnection the adapter resubscribes, rewrites its registry entries and
  * signals SSE gaps (`history.onGap`).
  *
+ * On Redis Cluster (`cluster: { nodes }`, or a given ioredis `Cluster` as `client`) every
+ * multi-key command and script stays in one slot (keys share hash tags; registry writes are
+ * batched per slot), room channels use sharded pub/sub on their room's shard, and a master that
+ * restarts without its data gets this instance's registry entries written again.
+ *
  * ```ts
  * ForgeStreamingModule.forRoot({ adapter: new RedisStreamingAdapter({ url: process.env.REDIS_URL }) })
+ * // Redis Cluster:
+ * new RedisStreamingAdapter({ cluster: { nodes: [{ host: '10.0.0.1', port: 7000 }] } })
  * ```
  */
 export class RedisStreamingAdapter implements StreamingAdapter {
@@ -84,6 +94,7 @@ export class RedisStreamingAdapter implements StreamingAdapter {
   /** Registry writes waiting for a room channel subscription (keeps them in order). */
   private writes: Promise<void> = Promise.resolve();
   private queuedWrites = 0;
+  private nodeResync: NodeJS.Timeout | undefined;
 
   constructor(options: RedisStreamingAdapterOptions = {}) {
     this.config = resolveRedisOptions(options);
@@ -98,10 +109,17 @@ export class RedisStreamingAdapter implements StreamingAdapter {
       throw new InvalidStateError(`RedisStreamingAdapter cannot start: ${this.state}`);
     this.state = 'starting';
     const Ctor = await loadIoredis();
-    const connections = new RedisConnections(Ctor, this.config, {
-      ready: (role) => this.onReady(role),
-      lost: (role) => this.onLost(role),
-    });
+    const ClusterCtor = this.config.cluster ? await loadIoredisCluster() : undefined;
+    const connections = new RedisConnections(
+      Ctor,
+      this.config,
+      {
+        ready: (role) => this.onReady(role),
+        lost: (role) => this.onLost(role),
+        nodeReady: () => this.onNodeReady(),
+      },
+      ClusterCtor,
+    );
     const commands = connections.commands;
     const registry = new RedisClusterRegistry(
       () => this.readyClient(),
@@ -166,6 +184,7 @@ export class RedisStreamingAdapter implements StreamingAdapter {
     if (this.state === 'closed') return;
     this.state = 'closed';
     if (this.timer) clearInterval(this.timer);
+    if (this.nodeResync) clearTimeout(this.nodeResync);
     const running = this.running;
     if (!running) return;
     try {
@@ -180,7 +199,7 @@ export class RedisStreamingAdapter implements StreamingAdapter {
     await running.connections.close();
   }
 
-  private readyClient(): Redis | undefined {
+  private readyClient(): RedisClient | undefined {
     const connections = this.running?.connections;
     return connections?.isReady('commands') ? connections.commands : undefined;
   }
@@ -191,13 +210,34 @@ export class RedisStreamingAdapter implements StreamingAdapter {
     void task;
   }
 
+  /**
+   * A Redis Cluster node (re)connected while the cluster stayed up: a master that restarted
+   * comes back empty, so this instance rewrites its registry entries (once for a burst), again
+   * every half second while the cluster still refuses (a restarted node answers `CLUSTERDOWN`
+   * until it has caught up with the others).
+   */
+  private onNodeReady(attempt = 0): void {
+    if (this.state !== 'running' || this.nodeResync) return;
+    this.nodeResync = setTimeout(
+      () => {
+        this.nodeResync = undefined;
+        void this.onCommandsReady().then((done) => {
+          if (!done && attempt < NODE_RESYNC_ATTEMPTS) this.onNodeReady(attempt + 1);
+        });
+      },
+      attempt === 0 ? 100 : 500,
+    );
+    this.nodeResync.unref();
+  }
+
   private onLost(role: RedisRole): void {
     if (role === 'subscriber') this.subscribed = false;
   }
 
-  private async onCommandsReady(): Promise<void> {
+  /** Rewrites this instance's registry entries and heartbeat; false when Redis refused. */
+  private async onCommandsReady(): Promise<boolean> {
     const running = this.running;
-    if (!running) return;
+    if (!running) return true;
     try {
       await this.learnPubSubMode(running, running.connections.commands);
       await running.registry.reconcile(running.host.localConnections());
@@ -210,8 +250,10 @@ export class RedisStreamingAdapter implements StreamingAdapter {
           encodeBusMessage({ kind: 'gap', origin: running.host.instanceId }),
         );
       }
+      return true;
     } catch (error) {
       this.logger.warn(`Redis resynchronization failed: ${(error as Error).message}`);
+      return false;
     }
   }
 
@@ -231,7 +273,7 @@ export class RedisStreamingAdapter implements StreamingAdapter {
     this.subscribedOnce = true;
   }
 
-  private async learnPubSubMode(running: Running, client: Redis): Promise<void> {
+  private async learnPubSubMode(running: Running, client: RedisClient): Promise<void> {
     if (running.rooms.pubSubMode) return;
     running.rooms.useMode(await detectPubSubMode(client, this.config.shardedPubSub));
   }
@@ -291,11 +333,13 @@ export class RedisStreamingAdapter implements StreamingAdapter {
     try {
       const owner = await running.reader.ownerOf(command.connectionId);
       if (!owner || owner === self) return false;
-      const receivers = await redis.publish(
-        this.keys.instanceChannel(owner),
-        encodeBusMessage({ kind: 'command', origin: self, command }),
-      );
-      return receivers > 0;
+      const channel = this.keys.instanceChannel(owner);
+      const message = encodeBusMessage({ kind: 'command', origin: self, command });
+      const receivers =
+        running.rooms.pubSubMode === 'sharded'
+          ? await redis.spublish(channel, message)
+          : await redis.publish(channel, message);
+      return Number(receivers) > 0;
     } catch {
       return false;
     }

@@ -27,7 +27,12 @@ export function resolveRedisOptions(
   if (typeof keyPrefix !== 'string') {
     throw new InvalidConfigError('redis.keyPrefix', 'must be a string');
   }
+  const cluster = options.cluster;
+  if (cluster !== undefined && (!Array.isArray(cluster.nodes) || cluster.nodes.length === 0)) {
+    throw new InvalidConfigError('redis.cluster.nodes', 'must list at least one seed node');
+  }
   return {
+    cluster,
     url: options.url ?? 'redis://127.0.0.1:6379',
     client: options.client,
     options: options.options ?? {},

@@ -19,6 +19,7 @@ import { RouteTable } from '../../routing/route-table.service.js';
 import { StreamingStatsCollector } from '../../stats/streaming-stats-collector.service.js';
 import { STREAMING_ADAPTER, STREAMING_RESOLVED_CONFIG } from '../../streaming.constants.js';
 import { BaseTransport } from '../base.transport.js';
+import { AppCors } from '../http/app-cors.service.js';
 import { ServerListenerTakeover } from '../http/server-listener-takeover.js';
 import { whenServerCloses } from '../http/when-server-closes.js';
 import type { TransportStartContext } from '../streaming-transport.interface.js';
@@ -35,8 +36,9 @@ import { SseConnectionImpl } from './sse.connection.js';
  * Serving below the framework means the handshake pipeline (guards, interceptors, filters) runs
  * before a single byte of the response: a refusal is a real JSON 401/403 (guards), 429 (rate
  * limit), 503 (`maxConnections`, shutdown) or 403 (origin policy), and no framework middleware
- * (compression in particular) can buffer a stream. Framework CORS does not apply either: use the
- * route's `headers` option (it is also sent on refusals).
+ * (compression in particular) can buffer a stream. The application's CORS settings
+ * (`app.enableCors()`, see `AppCors`) are applied to the stream's head and to refusals; the
+ * route's `headers` option comes on top (it is also sent on refusals).
  *
  * **Ids and history (resume without loss).** Every event has an id; the route's history lives in
  * the adapter's `SseHistoryStore`, bounded by `historySize`.
@@ -74,6 +76,7 @@ export class SseTransport extends BaseTransport<SseConnectionImpl> {
     @Inject(STREAMING_ADAPTER) private readonly adapter: StreamingAdapter,
     @Inject(BroadcastHooks) broadcastHooks: BroadcastHooks,
     @Inject(RestRouteIndex) private readonly restRoutes: RestRouteIndex,
+    @Inject(AppCors) private readonly cors: AppCors,
   ) {
     super(config, routes, gate, stats);
     if (config.sse.enabled) {
@@ -137,7 +140,12 @@ export class SseTransport extends BaseTransport<SseConnectionImpl> {
     const match = this.routes.match('sse', path);
     if (!match) return false;
     if (!acceptsEventStream(req) && this.restRoutes.answers(path)) return false;
-    this.handle(req, res, match.route, match.params);
+    if (!this.cors.enabled) this.handle(req, res, match.route, match.params);
+    else
+      this.cors
+        .apply(req, res)
+        .then(() => this.handle(req, res, match.route, match.params))
+        .catch(() => res.destroy());
     return true;
   }
 

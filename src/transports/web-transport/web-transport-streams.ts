@@ -16,6 +16,8 @@ export interface StreamHooks {
   readonly onActivity?: () => void;
   /** The half finished. */
   readonly onDone?: StreamHalfDone;
+  /** Stops the library reading ahead (called at once and after every read: see `web-transport-read-pause`). */
+  readonly pauseReading?: () => void;
 }
 
 function once(fn: StreamHalfDone | undefined): StreamHalfDone {
@@ -38,6 +40,7 @@ export class WebTransportStreamReader implements WebTransportReadable {
   ) {
     this.reader = readable.getReader();
     this.done = once(hooks.onDone);
+    hooks.pauseReading?.();
   }
 
   async read(): Promise<Uint8Array | null> {
@@ -48,6 +51,7 @@ export class WebTransportStreamReader implements WebTransportReadable {
       this.done();
       throw error;
     }
+    this.hooks.pauseReading?.();
     if (result.done) {
       this.done();
       return null;
@@ -120,6 +124,7 @@ export class WebTransportBidiStreamImpl implements WebTransportBidiStream {
     this.reader = new WebTransportStreamReader(stream.readable, {
       onActivity: hooks.onActivity,
       onDone: halfDone,
+      pauseReading: hooks.pauseReading,
     });
     this.writer = new WebTransportStreamWriter(stream.writable, {
       onActivity: hooks.onActivity,

@@ -14,11 +14,9 @@ import type {
   WebTransportWritable,
 } from '../../interfaces/connection.interface.js';
 import { InboundMessageQueue } from '../../connection/inbound-message-queue.js';
-import type {
-  LibraryBidiStream,
-  LibraryDatagrams,
-  LibrarySession,
-} from './web-transport-library.interface.js';
+import type { LibraryBidiStream, LibrarySession } from './web-transport-library.interface.js';
+import { BoundedDatagrams } from './web-transport-datagrams.js';
+import { pauseOfBidiStream, pauseOfUniStream } from './web-transport-read-pause.js';
 import {
   WebTransportBidiStreamImpl,
   WebTransportStreamReader,
@@ -58,9 +56,14 @@ export class WebTransportSessionImpl extends BaseConnection implements WebTransp
   declare readonly protocol: 'webtransport';
   readonly transport: WebTransportKind;
   readonly datagrams: WebTransportDatagrams | undefined;
+  /** Inbound datagrams dropped because `bufferSize` bytes of them were waiting unread. */
+  get droppedDatagrams(): number {
+    return this.boundedDatagrams?.dropped ?? 0;
+  }
   /** Client-opened streams refused because `maxStreams` streams were open. */
   refusedStreams = 0;
 
+  private readonly boundedDatagrams: BoundedDatagrams | undefined;
   private readonly inbound = new InboundMessageQueue<Uint8Array>();
   private readonly incomingBidi = new InboundMessageQueue<WebTransportBidiStream>();
   private readonly incomingUni = new InboundMessageQueue<WebTransportReadable>();
@@ -89,7 +92,10 @@ export class WebTransportSessionImpl extends BaseConnection implements WebTransp
   ) {
     super(init);
     this.transport = limits.kind;
-    this.datagrams = session.datagrams ? this.wrapDatagrams(session.datagrams) : undefined;
+    this.boundedDatagrams = session.datagrams
+      ? new BoundedDatagrams(session.datagrams, this.bufferLimit, this.touch)
+      : undefined;
+    this.datagrams = this.boundedDatagrams;
     session.closed.then(
       (info) =>
         this.finish({
@@ -270,12 +276,15 @@ export class WebTransportSessionImpl extends BaseConnection implements WebTransp
     this.openStreams += 1;
     const hooks = { onActivity: this.touch, onDone: () => (this.openStreams -= 1) };
     if (bidi) {
-      this.incomingBidi.push(new WebTransportBidiStreamImpl(stream as LibraryBidiStream, hooks), 1);
-    } else {
-      this.incomingUni.push(
-        new WebTransportStreamReader(stream as ReadableStream<Uint8Array>, hooks),
+      const pauseReading = pauseOfBidiStream(stream as LibraryBidiStream);
+      this.incomingBidi.push(
+        new WebTransportBidiStreamImpl(stream as LibraryBidiStream, { ...hooks, pauseReading }),
         1,
       );
+    } else {
+      const readable = stream as ReadableStream<Uint8Array>;
+      const pauseReading = pauseOfUniStream(this.session, readable);
+      this.incomingUni.push(new WebTransportStreamReader(readable, { ...hooks, pauseReading }), 1);
     }
   }
 
@@ -284,18 +293,28 @@ export class WebTransportSessionImpl extends BaseConnection implements WebTransp
     const pending = this.pendingWrites.splice(0);
     this.pendingBytes = 0;
     for (const bytes of pending) this.writeNow(bytes);
-    void this.readMessages(stream.readable);
+    void this.readMessages(stream.readable, pauseOfBidiStream(stream));
   }
 
-  private async readMessages(readable: ReadableStream<Uint8Array>): Promise<void> {
+  /**
+   * Reads the message stream, pausing while more than `bufferSize` bytes of messages wait for the
+   * handler; the library is stopped after every read so that a pause holds the peer back with
+   * the stream's flow-control window instead of queueing in the library.
+   */
+  private async readMessages(
+    readable: ReadableStream<Uint8Array>,
+    pauseReading: () => void,
+  ): Promise<void> {
     const reader = readable.getReader();
     const decoder = new FrameDecoder(this.limits.maxMessageSize);
+    pauseReading();
     try {
       for (;;) {
         if (this.inbound.bytes > this.bufferLimit) {
           await new Promise<void>((resolve) => (this.readResume = resolve));
         }
         const { value, done } = await reader.read();
+        pauseReading();
         if (done || this.isClosed) return;
         this.touch();
         let messages: Uint8Array[];
@@ -317,35 +336,6 @@ export class WebTransportSessionImpl extends BaseConnection implements WebTransp
     } catch {
       // The stream was reset or the session ended.
     }
-  }
-
-  private wrapDatagrams(datagrams: LibraryDatagrams): WebTransportDatagrams {
-    let writer: WritableStreamDefaultWriter<Uint8Array> | undefined;
-    const touch = this.touch;
-    return {
-      async send(data: Uint8Array): Promise<void> {
-        // `createWritable` where the library has it: its `writable` getter logs a deprecation.
-        writer ??= (datagrams.createWritable?.() ?? datagrams.writable).getWriter();
-        await writer.ready;
-        touch();
-        await writer.write(data);
-      },
-      incoming: {
-        async *[Symbol.asyncIterator]() {
-          const reader = datagrams.readable.getReader();
-          try {
-            for (;;) {
-              const { value, done } = await reader.read();
-              if (done) return;
-              touch();
-              yield value;
-            }
-          } finally {
-            reader.releaseLock();
-          }
-        },
-      },
-    };
   }
 
   private async *iterate<T>(queue: InboundMessageQueue<T>): AsyncGenerator<T> {
@@ -376,6 +366,7 @@ export class WebTransportSessionImpl extends BaseConnection implements WebTransp
     this.idleTimer = undefined;
     this.closeTimer = undefined;
     this.inbound.close(info);
+    this.boundedDatagrams?.close(info);
     this.incomingBidi.close(info);
     this.incomingUni.close(info);
     this.readResume?.();

@@ -53,6 +53,12 @@ class LiveGateway {
     notes.push(text);
   }
 
+  /** Asks the client (`emitWithAck`) and replies with its answer. */
+  @OnMessage('ask')
+  ask(@Conn() conn: GatewayConnection, @MessageBody('n') n: number): Promise<unknown> {
+    return conn.emitWithAck('question', { n }, { timeoutMs: 5_000 });
+  }
+
   @OnMessage('say')
   async say(@Param('room') room: string, @MessageBody('text') text: string): Promise<unknown> {
     await this.manager.to(room).emit('said', { text });
@@ -113,7 +119,7 @@ after(async () => {
 });
 
 describe('createStreamingClient over WebTransport (HTTP/2), falling back to WebSocket', () => {
-  test('WebTransport first: requests are answered and emits arrive on the session', async () => {
+  test('WebTransport first: requests are answered, emits arrive, and the server’s emitWithAck is answered on the session', async () => {
     const client = overWebTransport('wt-a');
     await waitFor(() => client.state === 'open', 'open');
     assert.equal(client.transport, 'webtransport');
@@ -127,6 +133,8 @@ describe('createStreamingClient over WebTransport (HTTP/2), falling back to WebS
     client.on('said', (data: { text: string }) => said.push(data.text));
     assert.deepEqual(await client.request('say', { text: 'hello' }), { ok: true });
     await waitFor(() => said.includes('hello'), 'the room event comes back');
+    client.onRequest('question', (data) => ({ doubled: (data as { n: number }).n * 2 }));
+    assert.deepEqual(await client.request('ask', { n: 21 }), { doubled: 42 });
   });
 
   test('MessagePack over WebTransport with the msgpack codec (?codec=msgpack)', async () => {
@@ -193,6 +201,30 @@ describe('createStreamingClient over WebTransport (HTTP/2), falling back to WebS
       codec: 'forge.v1.json',
     });
     assert.deepEqual(states, ['open'], 'no reconnect state: the fallback is part of the attempt');
+  });
+
+  test('a WebTransport server that never answers: falls back after connectTimeoutMs', async () => {
+    const held: import('node:net').Socket[] = [];
+    const silent = createServer((socket) => held.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as { port: number };
+    try {
+      const started = Date.now();
+      const client = open('wt-t', {
+        webTransport: {
+          url: `https://127.0.0.1:${port}/live/wt-t`,
+          WebTransport: WebTransportCtor,
+          connectTimeoutMs: 300,
+        },
+      });
+      await waitFor(() => client.state === 'open', 'open over the fallback');
+      assert.equal(client.transport, 'websocket');
+      assert.ok(held.length >= 1, 'the WebTransport attempt reached the silent server');
+      assert.ok(Date.now() - started >= 300, 'not before the connect timeout');
+    } finally {
+      for (const socket of held) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   test('WebTransport not offered on the path (404): falls back to WebSocket', async () => {

@@ -10,3 +10,14 @@ export function settledHeap(): number {
   collect();
   return process.memoryUsage().heapUsed;
 }
+
+/**
+ * Used heap plus memory outside it (array buffers, the library's stream chunks) after a full
+ * garbage collection, in bytes: what unread data held by the process costs.
+ */
+export function settledMemory(): number {
+  collect();
+  collect();
+  const usage = process.memoryUsage();
+  return usage.heapUsed + usage.external;
+}

@@ -240,6 +240,26 @@ describe(
       assert.match(result.stdout, /^MissingDependencyError: .*"ioredis".*npm install ioredis/);
     });
 
+    test('a missing optional peer (@nats-io/*) fails with a clear error only when used', async (t) => {
+      if (!('./nats' in manifest.exports)) {
+        t.skip('no ./nats subpath');
+        return;
+      }
+      assert.equal(existsSync(join(app, 'node_modules', '@nats-io')), false);
+      const result = await script(
+        app,
+        `const { NatsStreamingAdapter } = await import('${manifest.name}/nats');\n` +
+          `const adapter = new NatsStreamingAdapter({ servers: 'nats://127.0.0.1:1' });\n` +
+          `try { await adapter.init({}); console.log('started'); }\n` +
+          `catch (error) { console.log(error.constructor.name + ': ' + error.message); }\n`,
+      );
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(
+        result.stdout,
+        /^MissingDependencyError: .*"@nats-io\/[a-z-]+".*npm install @nats-io\//,
+      );
+    });
+
     test('a missing optional peer (prom-client) fails start-up with a clear error when metrics are on', async () => {
       assert.equal(existsSync(join(app, 'node_modules', 'prom-client')), false);
       const result = await script(

@@ -38,31 +38,34 @@ class CapturingLogger implements LoggerService {
   warn(): void {}
 }
 
-test('streaming routes appear in Nest route log at start-up, beside the REST routes', async () => {
-  const logger = new CapturingLogger();
-  const app = await createStreamingTestApp({
-    logger: true,
-    controllers: [LoggedController],
-    configure: (nest) => {
-      nest.useLogger(logger);
-      nest.setGlobalPrefix('api');
-    },
+for (const platform of ['express', 'fastify'] as const) {
+  test(`streaming routes appear in Nest route log at start-up, beside the REST routes (${platform})`, async () => {
+    const logger = new CapturingLogger();
+    const app = await createStreamingTestApp({
+      platform,
+      logger: true,
+      controllers: [LoggedController],
+      configure: (nest) => {
+        nest.useLogger(logger);
+        nest.setGlobalPrefix('api');
+      },
+    });
+    try {
+      const mapped = logger.lines.filter((line) => line.startsWith('RouterExplorer: Mapped'));
+      assert.ok(
+        mapped.includes('RouterExplorer: Mapped {/api/logged/rest, GET} route'),
+        mapped.join('\n'),
+      );
+      assert.ok(
+        mapped.includes('RouterExplorer: Mapped {/api/logged/ws, WEBSOCKET} route'),
+        mapped.join('\n'),
+      );
+      assert.ok(
+        mapped.includes('RouterExplorer: Mapped {/api/logged/events, SSE} route'),
+        mapped.join('\n'),
+      );
+    } finally {
+      await app.close();
+    }
   });
-  try {
-    const mapped = logger.lines.filter((line) => line.startsWith('RouterExplorer: Mapped'));
-    assert.ok(
-      mapped.includes('RouterExplorer: Mapped {/api/logged/rest, GET} route'),
-      mapped.join('\n'),
-    );
-    assert.ok(
-      mapped.includes('RouterExplorer: Mapped {/api/logged/ws, WEBSOCKET} route'),
-      mapped.join('\n'),
-    );
-    assert.ok(
-      mapped.includes('RouterExplorer: Mapped {/api/logged/events, SSE} route'),
-      mapped.join('\n'),
-    );
-  } finally {
-    await app.close();
-  }
-});
+}

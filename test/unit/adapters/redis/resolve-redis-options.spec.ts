@@ -21,3 +21,10 @@ test('rejects a registry TTL that does not exceed the heartbeat, and non-positiv
   assert.throws(() => resolveRedisOptions({ heartbeatMs: 0 }), /redis.heartbeatMs/);
   assert.throws(() => resolveRedisOptions({ connectTimeoutMs: 1.5 }), /redis.connectTimeoutMs/);
 });
+
+test('a Redis Cluster needs at least one seed node', () => {
+  assert.throws(() => resolveRedisOptions({ cluster: { nodes: [] } }), /redis.cluster.nodes/);
+  const nodes = [{ host: '127.0.0.1', port: 7000 }];
+  assert.deepEqual(resolveRedisOptions({ cluster: { nodes } }).cluster, { nodes });
+  assert.equal(resolveRedisOptions({}).cluster, undefined);
+});
