@@ -27,7 +27,7 @@ function isNumber(value: unknown): value is number {
 
 test(
   'the benchmark harness runs every scenario on a tiny size and writes well-formed JSON, Markdown and SVG',
-  { timeout: 240_000 },
+  { timeout: 480_000 },
   async () => {
     const dir = mkdtempSync(join(tmpdir(), 'forge-bench-'));
     try {
