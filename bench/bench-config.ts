@@ -48,6 +48,22 @@ export interface BenchSizes {
   readonly stormLimitSeconds: number;
   /** Storms per contender (interleaved; the report holds medians). */
   readonly stormRounds: number;
+  /** The scale-out scenario: instances behind one port, scaled out through each backend. */
+  readonly scaleOut: ScaleOutSizes;
+}
+
+/** Sizes of the scale-out scenario. */
+export interface ScaleOutSizes {
+  /** Instance counts to measure. */
+  readonly instances: readonly number[];
+  /** WebSocket clients (the same for every instance count). */
+  readonly clients: number;
+  /** Rooms the clients are spread over. */
+  readonly rooms: number;
+  /** Seconds of each measured window. */
+  readonly windowSeconds: number;
+  /** Every available backend, or only the first available one. */
+  readonly allBackends: boolean;
 }
 
 /** Named run sizes. */
@@ -74,6 +90,7 @@ const SIZES: Record<BenchMode, BenchSizes> = {
     stormClients: 20,
     stormLimitSeconds: 15,
     stormRounds: 1,
+    scaleOut: { instances: [1, 2], clients: 24, rooms: 6, windowSeconds: 1, allBackends: false },
   },
   quick: {
     windowSeconds: 1,
@@ -95,6 +112,13 @@ const SIZES: Record<BenchMode, BenchSizes> = {
     stormClients: 300,
     stormLimitSeconds: 30,
     stormRounds: 2,
+    scaleOut: {
+      instances: [1, 2, 4],
+      clients: 200,
+      rooms: 20,
+      windowSeconds: 3,
+      allBackends: true,
+    },
   },
   full: {
     windowSeconds: 6,
@@ -116,6 +140,13 @@ const SIZES: Record<BenchMode, BenchSizes> = {
     stormClients: 2000,
     stormLimitSeconds: 60,
     stormRounds: 3,
+    scaleOut: {
+      instances: [1, 2, 4],
+      clients: 1000,
+      rooms: 50,
+      windowSeconds: 8,
+      allBackends: true,
+    },
   },
 };
 

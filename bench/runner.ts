@@ -3,7 +3,7 @@
  *   node dist/bench/runner.js --mode quick|full|tiny [--out file.json]
  *     [--only forge,ws-naive]
  *     [--scenarios echo,fanout,idle,sse,handshake,slow,webtransport,gateway-echo,gateway-broadcast,
- *       rest-broadcast,reconnect-storm]
+ *       rest-broadcast,reconnect-storm,scale-out]
  *     [--profile forge --profile-dir dir]
  * Each contender's server runs in its own process; this process opens the clients.
  */
@@ -26,6 +26,7 @@ import { runIdle } from './scenarios/idle.scenario.js';
 import type { ScenarioContext } from './scenarios/scenario-context.js';
 import { runRestBroadcast } from './scenarios/rest-broadcast.scenario.js';
 import { runReconnectStorm } from './scenarios/reconnect-storm.scenario.js';
+import { runScaleOut } from './scenarios/scale-out.scenario.js';
 import { runSlowConsumer } from './scenarios/slow-consumer.scenario.js';
 import { runSseFanout } from './scenarios/sse-fanout.scenario.js';
 import { runWebTransport } from './scenarios/web-transport.scenario.js';
@@ -44,6 +45,7 @@ const ALL_SCENARIOS = [
   'gateway-broadcast',
   'rest-broadcast',
   'reconnect-storm',
+  'scale-out',
 ];
 
 function openFilesLimit(): string {
@@ -129,6 +131,7 @@ async function main(): Promise<void> {
   results.gatewayBroadcast = await step('gateway-broadcast', () => runGatewayBroadcast(context));
   results.restBroadcast = await step('rest-broadcast', () => runRestBroadcast(context));
   results.reconnectStorm = await step('reconnect-storm', () => runReconnectStorm(context));
+  results.scaleOut = await step('scale-out', () => runScaleOut(context));
   const report: BenchResults = {
     schema: 1,
     mode,

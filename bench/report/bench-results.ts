@@ -4,6 +4,7 @@ import type { FanoutRow } from '../scenarios/fanout.scenario.js';
 import type { GatewayBroadcastRow } from '../scenarios/gateway-broadcast.scenario.js';
 import type { RestBroadcastRow } from '../scenarios/rest-broadcast.scenario.js';
 import type { ReconnectStormRow } from '../scenarios/reconnect-storm.scenario.js';
+import type { ScaleOutRow, ScaleOutSkipped } from '../scenarios/scale-out.scenario.js';
 import type { HandshakeRow } from '../scenarios/handshake.scenario.js';
 import type { IdleRow } from '../scenarios/idle.scenario.js';
 import type { SlowConsumerRow } from '../scenarios/slow-consumer.scenario.js';
@@ -64,6 +65,8 @@ export interface BenchResults {
     };
     /** Every client dropped at once, reconnecting and recovering (vs Socket.IO's recovery). */
     readonly reconnectStorm?: (ReconnectStormRow | FailedRow)[];
+    /** Instances behind one port scaled out through each backend, room-scoped broadcasts. */
+    readonly scaleOut?: (ScaleOutRow | ScaleOutSkipped)[];
   };
   readonly ratios: RatioCheck[];
   readonly notes: string[];
