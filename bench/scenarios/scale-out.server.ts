@@ -53,13 +53,13 @@ function adapterFor(backend: ScaleOutBackend, prefix: string): StreamingAdapter 
       const [host, port] = node.trim().split(':');
       return { host, port: Number(port) };
     });
-    return new RedisStreamingAdapter({ cluster: { nodes }, keyPrefix: prefix });
+    return new RedisStreamingAdapter({ cluster: { nodes }, keyPrefix: `${prefix}:` });
   }
-  return new RedisStreamingAdapter({ url: process.env.REDIS_URL, keyPrefix: prefix });
+  return new RedisStreamingAdapter({ url: process.env.REDIS_URL, keyPrefix: `${prefix}:` });
 }
 
 async function startInstance(backend: ScaleOutBackend): Promise<void> {
-  const adapter = adapterFor(backend, process.env.SCALE_PREFIX ?? 'scale-out:');
+  const adapter = adapterFor(backend, process.env.SCALE_PREFIX ?? 'scale-out');
   @Module({
     imports: [
       ForgeStreamingModule.forRoot({
