@@ -64,6 +64,8 @@ export interface ScaleOutSizes {
   readonly windowSeconds: number;
   /** Every available backend, or only the first available one. */
   readonly allBackends: boolean;
+  /** Runs per instance count, interleaved (the report holds the median run). */
+  readonly rounds: number;
 }
 
 /** Named run sizes. */
@@ -90,7 +92,14 @@ const SIZES: Record<BenchMode, BenchSizes> = {
     stormClients: 20,
     stormLimitSeconds: 15,
     stormRounds: 1,
-    scaleOut: { instances: [1, 2], clients: 24, rooms: 6, windowSeconds: 1, allBackends: false },
+    scaleOut: {
+      instances: [1, 2],
+      clients: 24,
+      rooms: 6,
+      windowSeconds: 1,
+      allBackends: false,
+      rounds: 1,
+    },
   },
   quick: {
     windowSeconds: 1,
@@ -116,8 +125,9 @@ const SIZES: Record<BenchMode, BenchSizes> = {
       instances: [1, 2, 4],
       clients: 200,
       rooms: 20,
-      windowSeconds: 3,
+      windowSeconds: 2,
       allBackends: true,
+      rounds: 3,
     },
   },
   full: {
@@ -146,6 +156,7 @@ const SIZES: Record<BenchMode, BenchSizes> = {
       rooms: 50,
       windowSeconds: 8,
       allBackends: true,
+      rounds: 3,
     },
   },
 };

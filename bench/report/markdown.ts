@@ -3,6 +3,7 @@ import type { FailedRow } from '../scenarios/scenario-context.js';
 import { renderEchoCpuSection } from './cpu-section.js';
 import { renderGatewaySection } from './gateway-section.js';
 import { renderStormSection } from './reconnect-storm-section.js';
+import { renderScaleOutSection } from './scale-out-section.js';
 import { renderMissedTargets } from './missed-targets.js';
 import { isSmokeMode } from './rest-ratios.js';
 import { renderRestSection } from './rest-section.js';
@@ -276,6 +277,7 @@ export function renderMarkdown(results: BenchResults, chartPath: string, jsonPat
   if (s.echo) out.push(...renderEchoCpuSection(s.echo, label));
   out.push(...renderGatewaySection(results, label));
   if (s.reconnectStorm) out.push(...renderStormSection(results), '');
+  if (s.scaleOut) out.push(...renderScaleOutSection(results), '');
   const rest = renderRestSection(results);
   if (rest.length > 0) out.push(...rest, '');
   if (!isSmokeMode(results.mode)) out.push(...renderMissedTargets(results, label));

@@ -40,7 +40,9 @@ export function renderScaleOutSection(results: BenchResults): string[] {
       'worker. Each instance scales out through the backend. The clients are spread over the ' +
       'rooms so that each room has members on two instances (one when N = 1); the driver ' +
       'triggers room-scoped broadcasts over IPC on an instance holding members of the room, ' +
-      'one per room per round, four rounds in flight, for a fixed window. Delivered messages ' +
+      'one per room per round, four rounds in flight, for a fixed window. Each instance count ' +
+      'is run several times, interleaved with the others; a row is the run with the median ' +
+      "delivered rate (every run's rate in brackets). Delivered messages " +
       'are counted by the clients; CPU is each instance process’s `process.cpuUsage()`, summed ' +
       '(the primary, which only hands out connections, is not counted); decoded remote ' +
       "broadcasts come from each instance's adapter `channelCounters()`.",
@@ -57,8 +59,9 @@ export function renderScaleOutSection(results: BenchResults): string[] {
       'per instance: delivered per CPU-s',
       'per instance: remote decodes',
       'decodes per own publish',
+      'load avg',
     ]),
-    line(Array.from({ length: 11 }, () => '---')),
+    line(Array.from({ length: 12 }, () => '---')),
   ];
   for (const row of rows) {
     if (!isScaleOutRow(row)) {
@@ -87,13 +90,16 @@ export function renderScaleOutSection(results: BenchResults): string[] {
         row.instances,
         `${num(row.clients)} / ${row.rooms} (${row.spanningRooms})`,
         num(row.broadcasts),
-        num(row.deliveredPerSec),
+        row.rounds > 1
+          ? `${num(row.deliveredPerSec)} (runs: ${row.roundRates.map(num).join(', ')})`
+          : num(row.deliveredPerSec),
         num(row.missing),
         row.cpuSeconds,
         num(row.deliveredPerCpuSecond),
         derived.perInstanceDeliveredPerCpuSecond.map(num).join(' / '),
         row.perInstance.map((r) => num(r.decodedRoom + r.decodedGlobal)).join(' / '),
         derived.decodedPerOwnPublish.toFixed(2),
+        row.loadAverage,
       ]),
     );
   }
@@ -128,6 +134,9 @@ export function renderScaleOutSection(results: BenchResults): string[] {
       'each instance published: with room-scoped channels it stays near 1 as instances are added ' +
       '(only the other instance of the room decodes), where one global channel would make it ' +
       `N − 1. "Flat" means it grew by at most ${FLAT_DECODE_LIMIT}× from 2 to the most instances.`,
+    'The load average column is the machine’s one-minute load at the end of each window; above ' +
+      `${cores} other processes competed for the cores, so throughput figures of such rows are ` +
+      'noisy, while delivered per CPU-second and the decode counts depend much less on it.',
     `On ${cores} cores, 2 instances cannot reach 1.6× the throughput of one: a single instance ` +
       'already shares the cores with the load generator (which reads every delivered message) ' +
       'and the backend server, so a second instance adds no idle core, only a second process ' +

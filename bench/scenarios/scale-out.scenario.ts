@@ -1,10 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { placeInRooms, ScaleOutClient } from './scale-out-clients.js';
 import { ScaleOutProcess } from './scale-out-process.js';
 import type { ScaleOutBackend, ScaleOutReply } from './scale-out-protocol.js';
-import { round, sleep, type ScenarioContext } from './scenario-context.js';
+import { rotated, round, sleep, type ScenarioContext } from './scenario-context.js';
 
 /** One instance's share of a scale-out run. */
 export interface ScaleOutInstanceRow {
@@ -46,6 +47,15 @@ export interface ScaleOutRow {
   /** Delivered messages per server CPU-second (sum over instances). */
   readonly deliveredPerCpuSecond: number;
   readonly perInstance: readonly ScaleOutInstanceRow[];
+  /**
+   * The machine's one-minute load average at the end of the window: anything above the core
+   * count means other processes competed with the run.
+   */
+  readonly loadAverage: number;
+  /** Runs measured (interleaved over the instance counts); the row is the median one. */
+  readonly rounds: number;
+  /** Delivered per second of each run. */
+  readonly roundRates: readonly number[];
 }
 
 /** A backend (or a run) that was not measured, and why. */
@@ -231,6 +241,9 @@ async function measure(
       cpuSeconds: round(cpuSeconds, 3),
       deliveredPerCpuSecond: cpuSeconds > 0 ? Math.round(delivered / cpuSeconds) : 0,
       perInstance,
+      loadAverage: round(loadavg()[0], 1),
+      rounds: 1,
+      roundRates: [Math.round(delivered / seconds)],
     };
     context.log(
       `  ${backend} × ${instances}: ${row.deliveredPerSec} msg/s, ` +
@@ -246,6 +259,19 @@ async function measure(
 }
 
 /**
+ * The run with the median delivered rate of `runs` (one whole run, so that its figures stay
+ * consistent), with every run's rate in `roundRates`.
+ */
+export function medianRun(runs: readonly ScaleOutRow[]): ScaleOutRow {
+  const sorted = [...runs].sort((a, b) => a.deliveredPerSec - b.deliveredPerSec);
+  return {
+    ...sorted[Math.floor((sorted.length - 1) / 2)],
+    rounds: runs.length,
+    roundRates: runs.map((r) => r.deliveredPerSec),
+  };
+}
+
+/**
  * Scale-out: for each backend whose address is known (Redis, Redis Cluster, NATS) and each
  * instance count of `sizes.scaleOut.instances`, that many instances behind one port
  * (`node:cluster`), the clients spread over rooms with each room's members on two instances,
@@ -257,7 +283,7 @@ export async function runScaleOut(
   context: ScenarioContext,
 ): Promise<(ScaleOutRow | ScaleOutSkipped)[]> {
   const env = backendEnv();
-  const { instances, allBackends } = context.sizes.scaleOut;
+  const { instances, allBackends, rounds } = context.sizes.scaleOut;
   const out: (ScaleOutRow | ScaleOutSkipped)[] = [];
   let measuredOne = false;
   for (const backend of ['redis', 'redis-cluster', 'nats'] as const) {
@@ -271,14 +297,26 @@ export async function runScaleOut(
       continue;
     }
     measuredOne = true;
-    for (const count of instances) {
-      try {
-        out.push(await measure(context, backend, count, env));
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        context.log(`  ${backend} × ${count}: failed (${message})`);
-        out.push({ backend, instances: count, skipped: `failed: ${message}` });
+    const runs = new Map<number, ScaleOutRow[]>(instances.map((n) => [n, []]));
+    const failed = new Map<number, string>();
+    for (let r = 0; r < rounds; r += 1) {
+      for (const count of rotated(instances, r)) {
+        if (failed.has(count)) continue;
+        try {
+          runs.get(count)?.push(await measure(context, backend, count, env));
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          context.log(`  ${backend} × ${count}: failed (${message})`);
+          failed.set(count, message);
+        }
       }
+    }
+    for (const count of instances) {
+      const message = failed.get(count);
+      const measuredRuns = runs.get(count) ?? [];
+      if (message !== undefined || measuredRuns.length === 0) {
+        out.push({ backend, instances: count, skipped: `failed: ${message ?? 'not run'}` });
+      } else out.push(medianRun(measuredRuns));
     }
   }
   return out;

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { deriveScaleOut, summarizeScaleOut } from '../../../../bench/report/scale-out-ratios.js';
 import { placeInRooms } from '../../../../bench/scenarios/scale-out-clients.js';
+import { medianRun } from '../../../../bench/scenarios/scale-out.scenario.js';
 import type {
   ScaleOutInstanceRow,
   ScaleOutRow,
@@ -42,6 +43,9 @@ function row(
     cpuSeconds,
     deliveredPerCpuSecond: Math.round(delivered / cpuSeconds),
     perInstance,
+    loadAverage: 1,
+    rounds: 1,
+    roundRates: [deliveredPerSec],
   };
 }
 
@@ -125,4 +129,14 @@ test('placement puts each room on two instances, borrowing when an instance runs
     placeInRooms([{ instance: 0 }, { instance: 0 }], 3, 1).map((l) => l.length),
     [1, 1, 0],
   );
+});
+
+test("the median run of an instance count is one whole run, with every run's rate", () => {
+  const runs = [800, 1200, 1000].map((rate) => row('redis', [instance(0, 0, rate, 1)], 10, rate));
+  const median = medianRun(runs);
+  assert.equal(median.deliveredPerSec, 1000);
+  assert.equal(median.delivered, 1000, 'the figures of the same run');
+  assert.equal(median.rounds, 3);
+  assert.deepEqual(median.roundRates, [800, 1200, 1000]);
+  assert.equal(medianRun([runs[0], runs[1]]).deliveredPerSec, 800, 'the lower of two');
 });
