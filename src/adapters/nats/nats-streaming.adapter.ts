@@ -229,6 +229,7 @@ export class NatsStreamingAdapter implements StreamingAdapter {
         if (this.running !== running) return;
         if (status.type === 'disconnect') {
           this.connected = false;
+          running.host.deliveryLost?.();
         } else if (status.type === 'reconnect') {
           this.connected = true;
           void this.resynchronize(running);
@@ -256,6 +257,7 @@ export class NatsStreamingAdapter implements StreamingAdapter {
     }
     // Messages published while this instance was disconnected are lost for it.
     this.history.notifyGap('resubscribed');
+    running.host.deliveryResumed?.();
   }
 
   /** Leaves the cluster (removes this instance's entries) and closes the connection. */
