@@ -111,12 +111,11 @@ describe('three app instances on a Redis Cluster', { skip }, () => {
     const room = rooms[1]!;
     const onA = await member(a, room);
     const onC = await member(c, room);
-    await waitFor(
-      async () => (await b.manager.presence(room)).length >= 2,
-      'both members listed on b',
-    );
-    const listed = (await b.manager.presence(room)).map((m) => m.connectionId);
-    assert.ok(listed.includes(onA.id) && listed.includes(onC.id));
+    const listed = await waitFor(async () => {
+      const ids = (await b.manager.presence(room)).map((m) => m.connectionId);
+      return ids.includes(onA.id) && ids.includes(onC.id) ? ids : undefined;
+    }, 'both new members listed on b');
+    assert.ok(listed.length >= 2);
     assert.equal(await b.manager.sendTo(onC.id, { case: 'direct' }), true);
     await waitFor(() => onC.cases('direct').length === 1, 'the targeted message on c');
     assert.equal(onA.cases('direct').length, 0);
