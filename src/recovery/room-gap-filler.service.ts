@@ -64,7 +64,10 @@ export class RoomGapFiller {
     cluster.onDeliveryGap({ lost: () => this.pause(), resumed: () => this.resume() });
     registry.listen({
       roomChanged: (_conn, room, type) => {
-        if (type === 'leave' && registry.roomMembers(room).size === 0) this.marks.delete(room);
+        if (type !== 'leave' || registry.roomMembers(room).size > 0) return;
+        const mark = this.marks.get(room);
+        this.marks.delete(room);
+        for (const channel of mark?.held ?? []) channel.release(room, undefined);
       },
     });
   }
