@@ -7,7 +7,7 @@ import { ConnectionRegistry } from '../registry/connection-registry.service.js';
 import { STREAMING_ADAPTER } from '../streaming.constants.js';
 import { RESERVED_EVENTS } from '../wire/envelope.js';
 import type { RecoveredData } from '../wire/recovery-outcome.js';
-import { isAfterOffset } from '../wire/room-offset.js';
+import { isAfterOffset, parseOffset } from '../wire/room-offset.js';
 import { RoomHistoryPolicy } from './room-history-policy.service.js';
 
 /** Reads of the history tried before its members hear `unavailable`, and the pause between. */
@@ -151,13 +151,43 @@ export class RoomGapFiller {
           if (isMember(channel, room))
             channel.send({ event: RESERVED_EVENTS.recovered, data: outcome });
         }
-        // Start again from what is delivered next.
-        if (this.marks.get(room) === mark) this.marks.delete(room);
-        floor = undefined;
+        floor = await this.fillNewEpoch(room, mark, channels);
+        // Without a new log to follow, start again from what is delivered next.
+        if (floor === undefined && this.marks.get(room) === mark) this.marks.delete(room);
       }
     } finally {
       for (const channel of channels) channel.release(room, floor);
     }
+  }
+
+  /**
+   * After a lost log (Redis restarted empty, the log flushed): the events of the room's new log
+   * are all after the gap, so they are sent too, in order. Resolves with the last one sent.
+   */
+  private async fillNewEpoch(
+    room: string,
+    mark: RoomMark,
+    channels: ReadonlySet<EnvelopeChannel>,
+  ): Promise<string | undefined> {
+    let latest: string | undefined;
+    try {
+      latest = await this.adapter.roomHistory.latest(room);
+    } catch {
+      return undefined;
+    }
+    const epoch = latest === undefined ? undefined : parseOffset(latest)?.epoch;
+    if (epoch === undefined || epoch === parseOffset(mark.watermark)?.epoch) return undefined;
+    const recovery = await this.read(room, `${epoch}:0`);
+    if (!recovery.recovered) return undefined;
+    let floor: string | undefined;
+    for (const entry of recovery.entries) {
+      floor = entry.offset;
+      mark.filled.add(entry.offset);
+      const envelope = { event: entry.event, data: entry.data, room, offset: entry.offset };
+      for (const channel of channels) if (isMember(channel, room)) channel.send(envelope);
+    }
+    if (floor !== undefined) mark.watermark = floor;
+    return floor;
   }
 
   private memberChannels(room: string): EnvelopeChannel[] {

@@ -10,6 +10,7 @@ import {
   type GatewayConnection,
 } from '../../../src/index.js';
 import { RedisStreamingAdapter } from '../../../src/adapters/redis/redis-streaming.adapter.js';
+import { RedisRoomHistoryStore } from '../../../src/adapters/redis/redis-room-history.store.js';
 import { createStreamingTestApp, type StreamingTestApp } from '../../../src/testing/index.js';
 import {
   CuttableProxy,
@@ -155,6 +156,30 @@ describe('gap fill after a lost pub/sub connection (Redis)', () => {
     await waitFor(() => chat(client).length >= sent.length, 'every event on B');
     await delay(200);
     assert.deepEqual(chat(client), sent);
+  });
+
+  test('a log lost while cut (flushed): $recovered false, epoch-changed, then the new log', async () => {
+    const room = 'gap:flushed';
+    const client = await memberOnB(room);
+    const store = new RedisRoomHistoryStore(() => redis, prefix);
+    const fresh: Array<[unknown, unknown]> = [];
+    await partitionB(async () => {
+      await managerA.to(room).emit('chat', 'gone');
+      await redis.del(store.logKey(room), store.metaKey(room));
+      for (let i = 0; i < 3; i += 1) {
+        fresh.push([`fresh-${i}`, (await managerA.to(room).emit('chat', `fresh-${i}`)).offset]);
+      }
+    });
+    await waitFor(() => chat(client).length >= 3, 'the new log on B');
+    await delay(200);
+    assert.deepEqual(client.received.find((envelope) => envelope.event === '$recovered')?.data, {
+      room,
+      recovered: false,
+      reason: 'epoch-changed',
+    });
+    const order = client.received.map((envelope) => envelope.event);
+    assert.ok(order.indexOf('$recovered') < order.indexOf('chat'), 'the notice comes first');
+    assert.deepEqual(chat(client), fresh);
   });
 
   test('events trimmed from the history before B is back: $recovered false, too-old', async () => {
