@@ -21,7 +21,8 @@ import type {
   ResolvedNatsAdapterOptions,
 } from './nats-adapter-options.interface.js';
 import { encodeBusPayload } from './nats-bus.codec.js';
-import { NatsClusterRegistry, type RegistryBuckets } from './nats-cluster-registry.js';
+import { NatsClusterRegistry } from './nats-cluster-registry.js';
+import type { RegistryBuckets } from './nats-registry-types.js';
 import { NatsHistoryStore } from './nats-history.store.js';
 import type { JetStreamHandles } from './nats-jetstream.js';
 import { NatsMessageBus } from './nats-message-bus.js';
