@@ -8,6 +8,7 @@ import {
   type SseMessageEventLike,
 } from './event-source-like.js';
 import type { StreamingClientState } from './streaming-client.js';
+import { afterRefusal } from './refusal-policy.js';
 
 /** Options of {@link createSseClient}. */
 export interface SseClientOptions {
@@ -200,15 +201,12 @@ export class SseClient {
     this.source = undefined;
     this.clock.clear(this.stableTimer);
     if (this.currentState === 'closed') return;
-    const refused = sseRefusalStatus(event);
-    if (refused !== undefined && refused >= 400 && refused < 500) {
-      const auth = refused === 401 || refused === 403;
-      if (!auth || this.authRetried || !this.options.getToken) {
-        this.close();
-        return;
-      }
-      this.authRetried = true;
+    const next = afterRefusal(sseRefusalStatus(event), this.authRetried, !!this.options.getToken);
+    if (next === 'stop') {
+      this.close();
+      return;
     }
+    if (next === 'refresh-and-retry') this.authRetried = true;
     this.scheduleReconnect();
   }
 

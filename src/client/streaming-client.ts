@@ -28,6 +28,7 @@ import {
 import { nativeWebTransport } from './web-transport-factory.js';
 import type { CertificateHashInput, WebTransportConstructor } from './web-transport-like.js';
 import { isWebTransportFailure, WebTransportSocket } from './web-transport-socket.js';
+import { afterRefusal } from './refusal-policy.js';
 
 /** Where the client is: connecting first, open, waiting to reconnect, or closed for good. */
 export type StreamingClientState = 'connecting' | 'open' | 'reconnecting' | 'closed';
@@ -377,14 +378,12 @@ export class StreamingClient {
     this.refreshTimer = undefined;
     if (this.currentState === 'closed') return;
     this.rejectPending(false);
-    if (refused !== undefined && refused >= 400 && refused < 500) {
-      const auth = refused === 401 || refused === 403;
-      if (!auth || this.authRetried || !this.options.getToken) {
-        this.close();
-        return;
-      }
-      this.authRetried = true;
+    const next = afterRefusal(refused, this.authRetried, !!this.options.getToken);
+    if (next === 'stop') {
+      this.close();
+      return;
     }
+    if (next === 'refresh-and-retry') this.authRetried = true;
     this.scheduleReconnect();
   }
 

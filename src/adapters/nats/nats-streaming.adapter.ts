@@ -21,7 +21,8 @@ import type {
   ResolvedNatsAdapterOptions,
 } from './nats-adapter-options.interface.js';
 import { encodeBusPayload } from './nats-bus.codec.js';
-import { NatsClusterRegistry, type RegistryBuckets } from './nats-cluster-registry.js';
+import { NatsClusterRegistry } from './nats-cluster-registry.js';
+import type { RegistryBuckets } from './nats-registry-types.js';
 import { NatsHistoryStore } from './nats-history.store.js';
 import type { JetStreamHandles } from './nats-jetstream.js';
 import { NatsMessageBus } from './nats-message-bus.js';
@@ -31,6 +32,7 @@ import { NatsRegistrySweeper } from './nats-registry-sweeper.js';
 import { NatsRoomHistoryStore } from './nats-room-history.store.js';
 import { NatsUnavailableError } from './nats-unavailable.error.js';
 import { resolveNatsOptions } from './resolve-nats-options.js';
+import { OrderedWrites } from '../shared/ordered-writes.js';
 
 /** Registry entries outlive the heartbeat by this factor; each instance rewrites its own in time. */
 const REGISTRY_TTL_FACTOR = 5;
@@ -96,9 +98,8 @@ export class NatsStreamingAdapter implements StreamingAdapter {
   private timer: NodeJS.Timeout | undefined;
   /** Settles when the room subscriptions made so far reached the server. */
   private roomsFlushed: Promise<void> | undefined;
-  /** Registry writes waiting for a room subscription (keeps them in order). */
-  private writes: Promise<void> = Promise.resolve();
-  private queuedWrites = 0;
+  /** Registry writes, in order (some wait for a room subscription). */
+  private readonly writes = new OrderedWrites(() => this.running !== undefined);
 
   constructor(options: NatsStreamingAdapterOptions = {}) {
     this.config = resolveNatsOptions(options);
@@ -360,31 +361,13 @@ export class NatsStreamingAdapter implements StreamingAdapter {
     if (!running) return;
     const after = this.roomsFlushed;
     this.roomsFlushed = undefined;
-    this.write(after, () => running.registry.update(descriptor));
+    this.writes.run(after, () => running.registry.update(descriptor));
   }
 
   connectionClosed(descriptor: ConnectionDescriptor): void {
     const running = this.running;
     if (!running) return;
-    this.write(undefined, () => running.registry.remove(descriptor));
-  }
-
-  /** Runs a registry write now, or after `after` and every write queued before it. */
-  private write(after: Promise<void> | undefined, apply: () => void): void {
-    if (!after && this.queuedWrites === 0) {
-      apply();
-      return;
-    }
-    this.queuedWrites += 1;
-    this.writes = this.writes
-      .then(() => after)
-      .catch(() => undefined)
-      .then(() => {
-        if (this.running) apply();
-      })
-      .finally(() => {
-        this.queuedWrites -= 1;
-      });
+    this.writes.run(undefined, () => running.registry.remove(descriptor));
   }
 
   /** Subscribes to the room's subject (its first local member joined). */

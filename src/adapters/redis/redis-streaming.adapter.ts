@@ -32,6 +32,7 @@ import { broadcastRoom } from '../shared/broadcast-room.js';
 import { ChannelCounters } from '../shared/channel-counters.js';
 import { detectPubSubMode } from './detect-pub-sub-mode.js';
 import { RedisRoomChannels } from './redis-room-channels.js';
+import { OrderedWrites } from '../shared/ordered-writes.js';
 
 /** How many times a resync after a cluster node came back is tried (every 500 ms). */
 const NODE_RESYNC_ATTEMPTS = 60;
@@ -91,9 +92,8 @@ export class RedisStreamingAdapter implements StreamingAdapter {
   private ticking = false;
   private timer: NodeJS.Timeout | undefined;
   private readonly counters = new ChannelCounters();
-  /** Registry writes waiting for a room channel subscription (keeps them in order). */
-  private writes: Promise<void> = Promise.resolve();
-  private queuedWrites = 0;
+  /** Registry writes, in order (some wait for a room subscription). */
+  private readonly writes = new OrderedWrites(() => this.running !== undefined);
   private nodeResync: NodeJS.Timeout | undefined;
 
   constructor(options: RedisStreamingAdapterOptions = {}) {
@@ -358,30 +358,15 @@ export class RedisStreamingAdapter implements StreamingAdapter {
   connectionUpdated(descriptor: ConnectionDescriptor): void {
     const running = this.running;
     if (!running) return;
-    this.write(running.rooms.pending(descriptor.rooms), () => running.registry.update(descriptor));
+    this.writes.run(running.rooms.pending(descriptor.rooms), () =>
+      running.registry.update(descriptor),
+    );
   }
 
   connectionClosed(descriptor: ConnectionDescriptor): void {
     const running = this.running;
     if (!running) return;
-    this.write(undefined, () => running.registry.remove(descriptor));
-  }
-
-  /** Runs a registry write now, or after `after` and every write queued before it. */
-  private write(after: Promise<void> | undefined, apply: () => void): void {
-    if (!after && this.queuedWrites === 0) {
-      apply();
-      return;
-    }
-    this.queuedWrites += 1;
-    this.writes = this.writes
-      .then(() => after)
-      .then(() => {
-        if (this.running) apply();
-      })
-      .finally(() => {
-        this.queuedWrites -= 1;
-      });
+    this.writes.run(undefined, () => running.registry.remove(descriptor));
   }
 
   /** Subscribes to the room's channel (its first local member joined). */
