@@ -74,10 +74,11 @@ ${events.map((e) => `| ${e.t} | ${e.what} |`).join('\n')}
 - A message counts as lost when a receiver that was in its room from the start never got it, live
   or through \`?recover=\`. Losses are reported by the fault window the message was sent in (the
   fault itself plus 5 s).
-- Sent while Redis was down: the room broadcast reaches the other instance through pub/sub, which
-  is at-most-once, and the receivers there stayed connected, so nothing made them recover. These
-  messages are lost without a \`recovered: false\` to say so; this is the documented limit of the
-  Redis adapter (README, Guarantees and limits), not hidden by the soak.
+- Sent while Redis was down: such a message could be neither appended to the room history nor
+  published, so the other instance can never fetch it. Its receivers stayed connected; once its
+  subscription is back, that instance fills in from the history what it can and, as the restarted
+  Redis came back empty (a new log), sends each of them \`recovered: false\` (\`epoch-changed\`)
+  before the events of the new log: these losses are announced, not silent.
 - Instance B's SIGTERM: its receivers are closed with 1001, reconnect once B is back and recover
   what they missed from the room history in Redis.
 - Echo failures are connection refusals while B was down (the churn alternates instances).

@@ -18,6 +18,14 @@ import { describeConnection } from './connection-descriptor.js';
 import { StreamingPresence } from './presence.service.js';
 import { trackRoomActivity } from './room-activity.js';
 
+/** Told when this instance stops and starts again hearing other instances' broadcasts. */
+export interface DeliveryGapListener {
+  /** Broadcasts of other instances no longer arrive. */
+  lost(): void;
+  /** They arrive again; those published in between were missed here. */
+  resumed(): void;
+}
+
 /**
  * The adapter's side of the module: what an adapter calls on this instance (deliver a remote
  * broadcast, apply a command to a local connection, report presence, read local state), and
@@ -27,6 +35,8 @@ import { trackRoomActivity } from './room-activity.js';
  */
 @Injectable()
 export class ClusterHost implements StreamingAdapterHost {
+  private readonly gapListeners = new Set<DeliveryGapListener>();
+
   constructor(
     @Inject(STREAMING_INSTANCE_ID) readonly instanceId: string,
     @Inject(STREAMING_ADAPTER) private readonly adapter: StreamingAdapter,
@@ -96,6 +106,20 @@ export class ClusterHost implements StreamingAdapterHost {
 
   emitPresence(event: PresenceEvent): void {
     this.presence.emit(event);
+  }
+
+  /** Listens for lost and resumed delivery of other instances' broadcasts; returns a remover. */
+  onDeliveryGap(listener: DeliveryGapListener): () => void {
+    this.gapListeners.add(listener);
+    return () => this.gapListeners.delete(listener);
+  }
+
+  deliveryLost(): void {
+    for (const listener of [...this.gapListeners]) listener.lost();
+  }
+
+  deliveryResumed(): void {
+    for (const listener of [...this.gapListeners]) listener.resumed();
   }
 
   /** The descriptor of a local connection. */

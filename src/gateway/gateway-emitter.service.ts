@@ -29,7 +29,14 @@ export class GatewayEmitter {
     @Inject(STREAMING_ROOM_EVENT_STAMPER)
     private readonly stamper: RoomEventStamper | undefined,
   ) {
-    broadcaster.useVariantsDecoder((wire) => GatewayEventBroadcast.fromWire(wire));
+    broadcaster.useVariantsDecoder((wire) => {
+      const broadcast = GatewayEventBroadcast.fromWire(wire);
+      const stamped = broadcast?.roomOffset;
+      if (stamped && this.stamper?.delivered?.(stamped.room, stamped.offset) === false) {
+        broadcast?.skipGatewayRecipients();
+      }
+      return broadcast;
+    });
   }
 
   /** Sends event `event` with `data` to every connection matching all `filters`. */
@@ -51,7 +58,12 @@ export class GatewayEmitter {
     assertEventName(event);
     const offset = this.stamper ? await this.stamper.stamp(room, event, data) : undefined;
     if (offset === undefined) return this.deliver({ event, data }, [inRoom(room), ...filters]);
-    const result = await this.deliver({ event, data, room, offset }, [inRoom(room), ...filters]);
+    let result: BroadcastResult;
+    try {
+      result = await this.deliver({ event, data, room, offset }, [inRoom(room), ...filters]);
+    } finally {
+      this.stamper?.delivered?.(room, offset);
+    }
     return { ...result, offset };
   }
 

@@ -23,6 +23,7 @@ export class GatewayEventBroadcast implements RecipientVariants {
   readonly primary: OutboundMessage;
   private json: OutboundMessage | undefined;
   private msgpack: OutboundMessage | undefined;
+  private gatewaySkipped = false;
 
   private constructor(
     private readonly envelope: EventEnvelope,
@@ -67,8 +68,20 @@ export class GatewayEventBroadcast implements RecipientVariants {
     );
   }
 
+  /** The room and history offset the event carries (undefined outside rooms with history). */
+  get roomOffset(): { readonly room: string; readonly offset: string } | undefined {
+    const { room, offset } = this.envelope;
+    return typeof room === 'string' && typeof offset === 'string' ? { room, offset } : undefined;
+  }
+
+  /** Gateway connections already have this event (filled in from the room history): SSE only. */
+  skipGatewayRecipients(): void {
+    this.gatewaySkipped = true;
+  }
+
   variantFor(conn: BaseConnection): OutboundMessage | undefined {
     if (conn.protocol === 'sse') return this.primary;
+    if (this.gatewaySkipped) return undefined;
     switch (conn.get(GATEWAY_CODEC_KEY)) {
       case JSON_SUBPROTOCOL:
         return this.jsonFrame();

@@ -49,4 +49,11 @@ export interface RoomEventStamper {
    * call order.
    */
   stamp(room: string, event: string, data: unknown): Promise<string | undefined> | undefined;
+  /**
+   * Notes that the event at `offset` of `room` reaches this instance's members of the room (an
+   * event of this instance or of another one), so a lost stretch of live delivery can be filled
+   * from the history. Resolves false for an event of another instance that its gateway members
+   * already received from such a fill: it is not sent to them again. Optional.
+   */
+  delivered?(room: string, offset: string): boolean;
 }

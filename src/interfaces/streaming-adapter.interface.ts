@@ -229,6 +229,16 @@ export interface StreamingAdapterHost {
   localConnections(): ConnectionDescriptor[];
   /** Reports a presence change seen by the adapter (remote joins/leaves). */
   emitPresence(event: PresenceEvent): void;
+  /**
+   * The adapter stopped hearing other instances' broadcasts (its pub/sub connection dropped).
+   * Optional for hosts; adapters call it when present.
+   */
+  deliveryLost?(): void;
+  /**
+   * The adapter hears other instances again after {@link deliveryLost}: broadcasts published in
+   * between were missed on this instance (room events can be read back from the room history).
+   */
+  deliveryResumed?(): void;
 }
 
 /**

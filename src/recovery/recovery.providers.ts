@@ -4,6 +4,7 @@ import {
   STREAMING_ROOM_EVENT_STAMPER,
 } from '../streaming.constants.js';
 import { RoomEventStamperService } from './room-event-stamper.service.js';
+import { RoomGapFiller } from './room-gap-filler.service.js';
 import { RoomHistoryPolicy } from './room-history-policy.service.js';
 import { RoomJoinWatcher } from './room-join-watcher.service.js';
 import { RoomRecoveryService } from './room-recovery.service.js';
@@ -14,6 +15,7 @@ export const RECOVERY_PROVIDERS: Provider[] = [
   RoomHistoryPolicy,
   RoomJoinWatcher,
   RoomRecoveryService,
+  RoomGapFiller,
   RoomEventStamperService,
   StreamingReservedEventsHandler,
   { provide: STREAMING_ROOM_EVENT_STAMPER, useExisting: RoomEventStamperService },

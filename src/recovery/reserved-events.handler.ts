@@ -11,6 +11,7 @@ import {
 import { MessageErrorCode, RESERVED_EVENTS, type EventEnvelope } from '../wire/envelope.js';
 import type { RecoveredData } from '../wire/recovery-outcome.js';
 import { parseRecoverData, parseRecoverQuery } from './recover-request.js';
+import { RoomGapFiller } from './room-gap-filler.service.js';
 import { RoomRecoveryService } from './room-recovery.service.js';
 
 /** The reply to a `$recover` request: one outcome per room, in the order asked. */
@@ -33,9 +34,13 @@ export interface RecoverReply {
 export class StreamingReservedEventsHandler implements ReservedEventsHandler {
   private readonly logger = new Logger('ForgeStreamingRecovery');
 
-  constructor(@Inject(RoomRecoveryService) private readonly recovery: RoomRecoveryService) {}
+  constructor(
+    @Inject(RoomRecoveryService) private readonly recovery: RoomRecoveryService,
+    @Inject(RoomGapFiller) private readonly gaps: RoomGapFiller,
+  ) {}
 
   onOpen(channel: EnvelopeChannel): void {
+    this.gaps.attach(channel);
     const value = channel.connection.request.query.recover;
     if (value === undefined || value === '') return;
     const request = parseRecoverQuery(value);

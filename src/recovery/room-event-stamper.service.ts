@@ -2,13 +2,15 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { RoomEventStamper } from '../interfaces/gateway-protocol.interface.js';
 import type { StreamingAdapter } from '../interfaces/streaming-adapter.interface.js';
 import { STREAMING_ADAPTER } from '../streaming.constants.js';
+import { RoomGapFiller } from './room-gap-filler.service.js';
 import { RoomHistoryPolicy } from './room-history-policy.service.js';
 
 /**
  * Gives the events of rooms that keep history their offset: appends each one to the adapter's
  * room history (in memory, or Redis Streams with the Redis adapter) and resolves with its
  * `<epoch>:<seq>`. Appends to one room run one after the other, so offsets resolve in call
- * order; rooms without history get `undefined` at once.
+ * order; rooms without history get `undefined` at once. What reached local members is noted for
+ * the {@link RoomGapFiller}.
  */
 @Injectable()
 export class RoomEventStamperService implements RoomEventStamper {
@@ -18,6 +20,7 @@ export class RoomEventStamperService implements RoomEventStamper {
   constructor(
     @Inject(RoomHistoryPolicy) private readonly policy: RoomHistoryPolicy,
     @Inject(STREAMING_ADAPTER) private readonly adapter: StreamingAdapter,
+    @Inject(RoomGapFiller) private readonly gaps: RoomGapFiller,
   ) {}
 
   stamp(room: string, event: string, data: unknown): Promise<string> | undefined {
@@ -33,5 +36,9 @@ export class RoomEventStamperService implements RoomEventStamper {
       if (this.tails.get(room) === tail) this.tails.delete(room);
     });
     return result;
+  }
+
+  delivered(room: string, offset: string): boolean {
+    return this.gaps.delivered(room, offset);
   }
 }

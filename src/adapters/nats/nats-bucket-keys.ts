@@ -1,4 +1,4 @@
-import type { RegistryBuckets } from './nats-cluster-registry.js';
+import type { RegistryBuckets } from './nats-registry-types.js';
 
 /**
  * The keys of a registry bucket matching `filter` (`>`: all), read from the bucket stream's

@@ -1,5 +1,3 @@
-import type { JetStreamManager } from '@nats-io/jetstream';
-import type { KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type {
   ConnectionDescriptor,
@@ -10,20 +8,12 @@ import type { StreamingStats } from '../../interfaces/streaming-stats.interface.
 import { encodeBusPayload } from './nats-bus.codec.js';
 import type { NatsNames } from './nats-names.js';
 import { listKeys } from './nats-bucket-keys.js';
-import { parseJson, type StatsSnapshot, type StoredMember } from './nats-registry-types.js';
-
-/** The KV buckets of the registry. */
-export interface RegistryBuckets {
-  /** Heartbeats (TTL = registry TTL). */
-  readonly live: KV;
-  /** Connections, the id → instance index, room members, the roster (longer TTL, refreshed). */
-  readonly registry: KV;
-  /** Bucket names, for listing keys. */
-  readonly liveName: string;
-  readonly registryName: string;
-  /** Lists keys through stream info (no consumer that could outlive the connection). */
-  readonly jsm: JetStreamManager;
-}
+import {
+  parseJson,
+  type RegistryBuckets,
+  type StatsSnapshot,
+  type StoredMember,
+} from './nats-registry-types.js';
 
 /**
  * This instance's side of the cluster registry in NATS KV: its connection descriptors, the

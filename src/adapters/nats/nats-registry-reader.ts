@@ -5,7 +5,7 @@ import type {
 } from '../../interfaces/streaming-adapter.interface.js';
 import type { StreamingProtocol } from '../../interfaces/connection.interface.js';
 import type { ClusterStats } from '../../interfaces/streaming-stats.interface.js';
-import type { RegistryBuckets } from './nats-cluster-registry.js';
+import type { RegistryBuckets } from './nats-registry-types.js';
 import type { NatsNames } from './nats-names.js';
 import { listKeys } from './nats-bucket-keys.js';
 import { parseJson, type StatsSnapshot, type StoredMember } from './nats-registry-types.js';

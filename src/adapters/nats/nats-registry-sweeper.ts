@@ -2,7 +2,7 @@ import type {
   ConnectionDescriptor,
   PresenceEvent,
 } from '../../interfaces/streaming-adapter.interface.js';
-import type { RegistryBuckets } from './nats-cluster-registry.js';
+import type { RegistryBuckets } from './nats-registry-types.js';
 import { untoken, type NatsNames } from './nats-names.js';
 import { listKeys } from './nats-bucket-keys.js';
 import { readEntry, type NatsRegistryReader } from './nats-registry-reader.js';

@@ -21,7 +21,8 @@ import type {
   ResolvedNatsAdapterOptions,
 } from './nats-adapter-options.interface.js';
 import { encodeBusPayload } from './nats-bus.codec.js';
-import { NatsClusterRegistry, type RegistryBuckets } from './nats-cluster-registry.js';
+import { NatsClusterRegistry } from './nats-cluster-registry.js';
+import type { RegistryBuckets } from './nats-registry-types.js';
 import { NatsHistoryStore } from './nats-history.store.js';
 import type { JetStreamHandles } from './nats-jetstream.js';
 import { NatsMessageBus } from './nats-message-bus.js';
@@ -229,6 +230,7 @@ export class NatsStreamingAdapter implements StreamingAdapter {
         if (this.running !== running) return;
         if (status.type === 'disconnect') {
           this.connected = false;
+          running.host.deliveryLost?.();
         } else if (status.type === 'reconnect') {
           this.connected = true;
           void this.resynchronize(running);
@@ -256,6 +258,7 @@ export class NatsStreamingAdapter implements StreamingAdapter {
     }
     // Messages published while this instance was disconnected are lost for it.
     this.history.notifyGap('resubscribed');
+    running.host.deliveryResumed?.();
   }
 
   /** Leaves the cluster (removes this instance's entries) and closes the connection. */

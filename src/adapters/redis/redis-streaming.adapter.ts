@@ -231,7 +231,9 @@ export class RedisStreamingAdapter implements StreamingAdapter {
   }
 
   private onLost(role: RedisRole): void {
-    if (role === 'subscriber') this.subscribed = false;
+    if (role !== 'subscriber') return;
+    this.subscribed = false;
+    this.running?.host.deliveryLost?.();
   }
 
   /** Rewrites this instance's registry entries and heartbeat; false when Redis refused. */
@@ -269,7 +271,10 @@ export class RedisStreamingAdapter implements StreamingAdapter {
     }
     this.subscribed = true;
     // Messages published while this instance was not subscribed are lost for it.
-    if (this.subscribedOnce || this.servedWithoutRedis) this.history.notifyGap('resubscribed');
+    if (this.subscribedOnce || this.servedWithoutRedis) {
+      this.history.notifyGap('resubscribed');
+      running.host.deliveryResumed?.();
+    }
     this.subscribedOnce = true;
   }
 
