@@ -15,6 +15,7 @@ import {
   type StreamRecord,
 } from './nats-jetstream.js';
 import type { NatsNames } from './nats-names.js';
+import { GapListeners } from '../shared/gap-listeners.js';
 
 /** An SSE id of this store: `<stream epoch>-<stream seq>`. */
 const EVENT_ID = /^(\d{1,40})-(\d{1,16})$/;
@@ -53,7 +54,7 @@ function toEntry(id: string, record: StreamRecord): SseHistoryEntry | undefined 
  * before the outage gets a reset instead of a silent loss.
  */
 export class NatsHistoryStore implements SseHistoryStore {
-  private readonly gapListeners = new Set<(notice: SseGapNotice) => void>();
+  private readonly gapListeners = new GapListeners();
   /** Routes whose stream exists with a large enough bound (route → max_msgs). */
   private readonly ensured = new Map<string, number>();
   /** Routes whose appends failed (route → history size), awaiting a gap marker. */
@@ -168,20 +169,12 @@ export class NatsHistoryStore implements SseHistoryStore {
 
   /** Listens for gaps in live delivery on this instance; returns an unsubscribe function. */
   onGap(listener: (notice: SseGapNotice) => void): () => void {
-    this.gapListeners.add(listener);
-    return () => this.gapListeners.delete(listener);
+    return this.gapListeners.add(listener);
   }
 
   /** Tells the listeners that live events may have been missed. */
   notifyGap(reason: SseGapNotice['reason']): void {
-    const notice: SseGapNotice = { reason, at: Date.now() };
-    for (const listener of [...this.gapListeners]) {
-      try {
-        listener(notice);
-      } catch {
-        // a listener's failure must not stop the others
-      }
-    }
+    this.gapListeners.notify(reason);
   }
 
   /** Whether appends failed since the last successful {@link flushGapMarkers}. */

@@ -8,6 +8,7 @@ import type {
 } from '../../interfaces/streaming-adapter.interface.js';
 import type { RedisKeys } from './redis-keys.js';
 import { answerWithin, STAMP_TIMEOUT_MS } from './answer-within.js';
+import { GapListeners } from '../shared/gap-listeners.js';
 
 /** A Redis stream entry id (`<ms>-<seq>`). */
 const STREAM_ID = /^\d{1,20}-\d{1,20}$/;
@@ -52,7 +53,7 @@ function parseAudience(raw: string | undefined): SseAudience | undefined {
  * appended, so a client resuming from before the outage gets a reset instead of a silent loss.
  */
 export class RedisHistoryStore implements SseHistoryStore {
-  private readonly gapListeners = new Set<(notice: SseGapNotice) => void>();
+  private readonly gapListeners = new GapListeners();
   /** Routes whose appends failed (route → history size), awaiting a gap marker. */
   private readonly lostRoutes = new Map<string, number>();
   private lostSeq = 0;
@@ -136,20 +137,12 @@ export class RedisHistoryStore implements SseHistoryStore {
 
   /** Listens for gaps in live delivery on this instance; returns an unsubscribe function. */
   onGap(listener: (notice: SseGapNotice) => void): () => void {
-    this.gapListeners.add(listener);
-    return () => this.gapListeners.delete(listener);
+    return this.gapListeners.add(listener);
   }
 
   /** Tells the listeners that live events may have been missed. */
   notifyGap(reason: SseGapNotice['reason']): void {
-    const notice: SseGapNotice = { reason, at: Date.now() };
-    for (const listener of [...this.gapListeners]) {
-      try {
-        listener(notice);
-      } catch {
-        // a listener's failure must not stop the others
-      }
-    }
+    this.gapListeners.notify(reason);
   }
 
   /** Whether appends failed since the last successful {@link flushGapMarkers}. */
