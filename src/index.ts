@@ -24,6 +24,7 @@ export type {
   EnvelopeChannel,
   ReservedEventsHandler,
   RoomEventStamper,
+  RoomStamp,
 } from './interfaces/gateway-protocol.interface.js';
 export {
   STREAMING_RESERVED_EVENTS_HANDLER,

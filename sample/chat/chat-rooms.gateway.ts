@@ -1,4 +1,4 @@
-import { Inject, UseGuards } from '@nestjs/common';
+import { Inject, ServiceUnavailableException, UseGuards } from '@nestjs/common';
 import {
   Conn,
   exceptConnection,
@@ -43,7 +43,9 @@ function userOf(conn: ChatConnection): string {
 /**
  * The chat as an event gateway: WS `/ws/rooms/:room`, JWT required (checked with the room name
  * at the handshake). `chat.send` is validated by the global `ValidationPipe` against
- * {@link ChatSendDto} and goes to the other members as `chat.message`; `chat.typing` goes to the
+ * {@link ChatSendDto} and goes to the other members as `chat.message` (its reply carries the
+ * offset; an `UNAVAILABLE` error when the room's history could not keep it, so an acknowledged
+ * message is always recoverable); `chat.typing` goes to the
  * others, kept nowhere; `chat.history` replies with the room's last messages; joins and leaves
  * reach the others as `presence.join` / `presence.leave`.
  */
@@ -86,10 +88,13 @@ export class ChatRoomsGateway {
     @Param('room') room: string,
   ): Promise<{ offset?: string }> {
     const message: ChatMessage = { room, userId: userOf(conn), text: body.text };
-    this.history.add(message);
     const result = await this.manager
       .to(room)
       .emit('chat.message', message, exceptConnection(conn.id));
+    if (result.stored === false) {
+      throw new ServiceUnavailableException('The room history is unavailable; send it again later');
+    }
+    this.history.add(message);
     return result.offset === undefined ? {} : { offset: result.offset };
   }
 

@@ -1,6 +1,9 @@
 // The soak's processes: a private redis-server (the only Redis the soak ever restarts) and the
 // sample app instances, each restartable on its own port.
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -40,20 +43,42 @@ function exited(child) {
     : new Promise((resolve) => child.once('exit', resolve));
 }
 
-/** A redis-server of the soak's own, without persistence. */
+/**
+ * A redis-server of the soak's own, persisted as in production (append-only file, fsync on
+ * every write) in a temporary folder, so a restart after SIGKILL keeps every acknowledged write.
+ */
 export class SoakRedis {
   constructor(port) {
     this.port = port;
     this.url = `redis://127.0.0.1:${port}`;
+    this.dir = mkdtempSync(path.join(os.tmpdir(), 'forge-soak-redis-'));
   }
 
   async start() {
     this.child = spawn(
       'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        this.dir,
+        '--save',
+        '',
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        'always',
+      ],
       { stdio: 'ignore' },
     );
     await waitForPort(this.port);
+  }
+
+  /** Removes the persistence folder (after the last kill). */
+  dispose() {
+    rmSync(this.dir, { recursive: true, force: true });
   }
 
   async kill() {

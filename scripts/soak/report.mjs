@@ -49,7 +49,8 @@ Produced by \`npm run soak\` with \`SOAK_MINUTES=${minutes}\` (${minutes} minute
 started ${new Date(startedAt).toISOString()}. The default run lasts 10 minutes.
 
 Two sample instances (\`node dist/sample/main.js\`, A with the \`/events\` ticker, B without) share
-a private redis-server the run started itself. Traffic: gateway chat on \`/ws/rooms/:room\`
+a private redis-server the run started itself (append-only file, fsync on every write, as in
+production). Traffic: gateway chat on \`/ws/rooms/:room\`
 (a sender on each instance per room sending \`chat.send\` requests, acknowledged by the reply,
 and receivers on both instances that reconnect and recover with \`?recover=\`), echo churn
 (connect, one message on \`/ws/echo\`, close, alternating instances), and an SSE stream of
@@ -74,11 +75,13 @@ ${events.map((e) => `| ${e.t} | ${e.what} |`).join('\n')}
 - A message counts as lost when a receiver that was in its room from the start never got it, live
   or through \`?recover=\`. Losses are reported by the fault window the message was sent in (the
   fault itself plus 5 s).
-- Sent while Redis was down: such a message could be neither appended to the room history nor
-  published, so the other instance can never fetch it. Its receivers stayed connected; once its
-  subscription is back, that instance fills in from the history what it can and, as the restarted
-  Redis came back empty (a new log), sends each of them \`recovered: false\` (\`epoch-changed\`)
-  before the events of the new log: these losses are announced, not silent.
+- Sent while Redis was down: the room history cannot keep such a message, so \`chat.send\` is
+  answered with an \`UNAVAILABLE\` error reply instead of an acknowledgement (counted as refused,
+  not as lost); the sender sends it again on a later tick, once Redis answers. Redis runs with
+  \`--appendonly yes --appendfsync always\`, so the restart after SIGKILL replays every
+  acknowledged append and the room logs keep their epoch: receivers resume from their offsets.
+  A refused message may still have reached the live members of its instance, so a retry can
+  arrive twice; receivers count distinct texts.
 - Instance B's SIGTERM: its receivers are closed with 1001, reconnect once B is back and recover
   what they missed from the room history in Redis.
 - Echo failures are connection refusals while B was down (the churn alternates instances).

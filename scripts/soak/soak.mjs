@@ -1,5 +1,5 @@
 // `npm run soak`: a bounded run (SOAK_MINUTES, default 10) of two sample instances on a private
-// Redis with chat, echo churn, SSE resumes, a Redis restart and a SIGTERM/restart of one
+// Redis (append-only, fsync always) with chat, echo churn, SSE resumes, a Redis restart and a SIGTERM/restart of one
 // instance; writes SOAK.md. Needs `npm run build` and redis-server on the PATH. SOAK_DUMP=<file>
 // also writes every missing message and recovery outcome as JSON.
 import { existsSync } from 'node:fs';
@@ -113,7 +113,7 @@ const faults = (async () => {
     log('Redis killed');
     await sleep(2_000);
     await redis.start();
-    events.push({ t: seconds(), what: 'redis-server started again (empty: no persistence)' });
+    events.push({ t: seconds(), what: 'redis-server started again (append-only file replayed)' });
     log('Redis back');
   });
   await fault(durationMs * 0.65, 'B restart', async () => {
@@ -146,6 +146,17 @@ const summary = [
   ['duration', `${minutes} min`],
   ['chat messages acknowledged', chat.acked.length],
   ['chat requests not acknowledged (sender cut or timed out)', chat.unacked],
+  [
+    'chat requests refused with an error reply (not accepted; sent again later)',
+    Object.entries(chat.refused)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join(', ') || '0',
+  ],
+  ['chat messages sent again after a refusal', chat.retried],
+  [
+    'refused messages still waiting for a retry at the end',
+    chat.senders.reduce((n, s) => n + s.retry.length, 0),
+  ],
   [
     'receiver × acked message pairs expected',
     (chat.receivers.length * chat.acked.length) / chat.rooms.length,
@@ -209,5 +220,6 @@ writeReport(`${root}SOAK.md`, { minutes, startedAt, samples, events, summary });
 for (const [name, value] of summary) log(`${name}: ${value}`);
 await Promise.all([a.stop(), b.stop()]);
 await redis.kill();
+redis.dispose();
 log('SOAK.md written');
 process.exit(0);

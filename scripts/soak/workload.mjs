@@ -3,7 +3,10 @@
 import http from 'node:http';
 import WebSocket from 'ws';
 import { createParser } from 'eventsource-parser';
-import { createStreamingClient } from '../../dist/src/client/index.js';
+import { createStreamingClient, StreamingRequestError } from '../../dist/src/client/index.js';
+
+/** Request failures the client itself produces (no reply came): not a refusal by the server. */
+const CLIENT_SIDE_FAILURES = new Set(['TIMEOUT', 'DISCONNECTED', 'CLOSED']);
 
 /** Asks any running instance for a demo token of `userId`. */
 export async function tokenFor(instances, userId) {
@@ -28,6 +31,9 @@ export class ChatTraffic {
     this.receivers = [];
     this.acked = [];
     this.unacked = 0;
+    /** Error replies (e.g. UNAVAILABLE: not accepted), by code; each is sent again later. */
+    this.refused = {};
+    this.retried = 0;
     this.sequence = 0;
   }
 
@@ -41,7 +47,11 @@ export class ChatTraffic {
       for (const instance of this.instances) {
         const user = `sender-${room}-${instance.name}`;
         await token(user);
-        this.senders.push({ room, client: this.open(instance, room, () => token(user)) });
+        this.senders.push({
+          room,
+          retry: [],
+          client: this.open(instance, room, () => token(user)),
+        });
         for (let i = 0; i < this.receiversPerInstance; i += 1) {
           const receiverUser = `receiver-${room}-${instance.name}-${i}`;
           await token(receiverUser);
@@ -77,15 +87,28 @@ export class ChatTraffic {
     });
   }
 
-  /** One `chat.send` from every sender; an acknowledged one is recorded with its time. */
+  /**
+   * One `chat.send` from every sender; an acknowledged one is recorded with its time. A message
+   * refused with an error reply was not accepted: the sender sends it again on a later tick
+   * (one retry per tick, before its new message).
+   */
   tick() {
-    for (const { room, client } of this.senders) {
+    for (const sender of this.senders) {
+      const { room, client } = sender;
       if (client.state !== 'open') continue;
-      const text = `m${(this.sequence += 1)}`;
+      const again = sender.retry.shift();
+      if (again !== undefined) this.retried += 1;
+      const text = again ?? `m${(this.sequence += 1)}`;
       const at = Date.now();
       client.request('chat.send', { text }).then(
         (reply) => this.acked.push({ room, text, at, offset: reply?.offset }),
-        () => (this.unacked += 1),
+        (error) => {
+          const code = error instanceof StreamingRequestError ? error.error.code : undefined;
+          if (code !== undefined && !CLIENT_SIDE_FAILURES.has(code)) {
+            this.refused[code] = (this.refused[code] ?? 0) + 1;
+            sender.retry.push(text);
+          } else this.unacked += 1;
+        },
       );
     }
   }

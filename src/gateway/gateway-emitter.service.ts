@@ -12,6 +12,13 @@ import { GatewayEventBroadcast } from './gateway-event-broadcast.js';
 export interface EmitResult extends BroadcastResult {
   /** The event's offset in the room's history (`<epoch>:<seq>`); only for room events. */
   readonly offset?: string;
+  /**
+   * Only in rooms that keep history: false when the history could not keep the event (its
+   * backend was unreachable). It was still delivered live where it could be, but a member that
+   * missed it cannot recover it, so a request that sent it should not be acknowledged as
+   * accepted (throw `ServiceUnavailableException`: the reply is an `UNAVAILABLE` error).
+   */
+  readonly stored?: boolean;
 }
 
 /**
@@ -56,15 +63,16 @@ export class GatewayEmitter {
     filters: readonly ConnectionFilter[],
   ): Promise<EmitResult> {
     assertEventName(event);
-    const offset = this.stamper ? await this.stamper.stamp(room, event, data) : undefined;
-    if (offset === undefined) return this.deliver({ event, data }, [inRoom(room), ...filters]);
+    const stamp = this.stamper ? await this.stamper.stamp(room, event, data) : undefined;
+    if (stamp === undefined) return this.deliver({ event, data }, [inRoom(room), ...filters]);
+    const { offset, stored } = typeof stamp === 'string' ? { offset: stamp, stored: true } : stamp;
     let result: BroadcastResult;
     try {
       result = await this.deliver({ event, data, room, offset }, [inRoom(room), ...filters]);
     } finally {
       this.stamper?.delivered?.(room, offset);
     }
-    return { ...result, offset };
+    return { ...result, offset, stored };
   }
 
   private async deliver(

@@ -14,8 +14,12 @@ const CODE_BY_STATUS: Readonly<Record<number, string>> = {
   429: MessageErrorCode.RateLimited,
 };
 
-/** The error code for an HTTP-like status (`INTERNAL` for 5xx, `ERROR` for unknown ones). */
+/**
+ * The error code for an HTTP-like status (`UNAVAILABLE` for 503, `INTERNAL` for other 5xx,
+ * `ERROR` for unknown ones).
+ */
 export function codeForStatus(status: number): string {
+  if (status === 503) return MessageErrorCode.Unavailable;
   if (status >= 500) return MessageErrorCode.Internal;
   return CODE_BY_STATUS[status] ?? 'ERROR';
 }
@@ -37,9 +41,14 @@ export const INTERNAL_ERROR: MessageError = {
   message: 'Internal server error',
 };
 
+/** Whether a status is a server-side failure whose cause stays off the wire (5xx but 503). */
+function isInternal(status: number): boolean {
+  return status >= 500 && status !== 503;
+}
+
 function fromHttpException(exception: HttpException): MessageError {
   const status = exception.getStatus();
-  if (status >= 500) return INTERNAL_ERROR;
+  if (isInternal(status)) return INTERNAL_ERROR;
   const body = exception.getResponse();
   if (typeof body === 'string') return { status, code: codeForStatus(status), message: body };
   const record = body as Record<string, unknown>;
@@ -62,8 +71,8 @@ function fromHttpException(exception: HttpException): MessageError {
 /**
  * The default mapping of an error a handler (or a guard, pipe or interceptor) threw, when no
  * exception filter handled it: an `HttpException` keeps its status and body (`ValidationPipe`'s
- * messages become `details`), a `StreamingException` its status and message; anything else is
- * `INTERNAL` (the caller logs it; no stack or message reaches the wire).
+ * messages become `details`), a `StreamingException` its status and message (a 503 is `UNAVAILABLE`, other 5xx
+ * `INTERNAL`); anything else is `INTERNAL` (the caller logs it; no stack or message reaches the wire).
  */
 export function toMessageError(error: unknown): { error: MessageError; internal: boolean } {
   if (error instanceof HttpException) {
@@ -71,7 +80,7 @@ export function toMessageError(error: unknown): { error: MessageError; internal:
     return { error: mapped, internal: mapped === INTERNAL_ERROR };
   }
   if (error instanceof StreamingException) {
-    if (error.status >= 500) return { error: INTERNAL_ERROR, internal: true };
+    if (isInternal(error.status)) return { error: INTERNAL_ERROR, internal: true };
     return {
       error: { status: error.status, code: codeForStatus(error.status), message: error.message },
       internal: false,

@@ -37,6 +37,14 @@ export interface ReservedEventsHandler {
   handle(channel: EnvelopeChannel, envelope: EventEnvelope): unknown;
 }
 
+/** The offset a {@link RoomEventStamper} gave an event, and whether the room's history kept it. */
+export interface RoomStamp {
+  /** The event's offset, `<epoch>:<seq>`. */
+  readonly offset: string;
+  /** False when the history could not keep the event (its backend was unreachable). */
+  readonly stored: boolean;
+}
+
 /**
  * Gives room events their history offset. Provided by the module under
  * {@link STREAMING_ROOM_EVENT_STAMPER}; `manager.to(room).emit(event, data)` asks it before
@@ -46,9 +54,14 @@ export interface RoomEventStamper {
   /**
    * Appends the event to `room`'s history when that room keeps one and resolves with its offset
    * (`<epoch>:<seq>`), or undefined when the room keeps no history. Calls for one room resolve in
-   * call order.
+   * call order. A {@link RoomStamp} with `stored: false` says the history could not keep the
+   * event (its backend was unreachable); a plain offset means it was kept.
    */
-  stamp(room: string, event: string, data: unknown): Promise<string | undefined> | undefined;
+  stamp(
+    room: string,
+    event: string,
+    data: unknown,
+  ): Promise<string | RoomStamp | undefined> | undefined;
   /**
    * Notes that the event at `offset` of `room` reaches this instance's members of the room (an
    * event of this instance or of another one), so a lost stretch of live delivery can be filled

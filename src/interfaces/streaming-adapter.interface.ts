@@ -149,6 +149,11 @@ export interface RoomHistoryEntry {
   readonly data: unknown;
   /** When it was appended (epoch ms). */
   readonly at: number;
+  /**
+   * False when the store could not keep it (its backend was unreachable): the offset is then one
+   * no log holds and nobody can recover the event. Absent or true: it is kept.
+   */
+  readonly stored?: boolean;
 }
 
 /** Why the events after an offset cannot be given. */

@@ -49,6 +49,11 @@ export const MessageErrorCode = {
   RateLimited: 'RATE_LIMITED',
   /** Anything else (no stack on the wire). Status 500. */
   Internal: 'INTERNAL',
+  /**
+   * Not accepted because a backend it needs is unreachable (a room's history, for one); the
+   * request may be sent again later. Status 503; the handler's message is kept.
+   */
+  Unavailable: 'UNAVAILABLE',
 } as const;
 
 /** One of the {@link MessageErrorCode} values, or an application's own code. */

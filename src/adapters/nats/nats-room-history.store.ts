@@ -106,7 +106,13 @@ export class NatsRoomHistoryStore implements RoomHistoryStore {
       }
     }
     this.lostSeq += 1;
-    return { offset: `${this.lostEpoch}:${this.lostSeq}`, event, data, at: stored.t };
+    return {
+      offset: `${this.lostEpoch}:${this.lostSeq}`,
+      event,
+      data,
+      at: stored.t,
+      stored: false,
+    };
   }
 
   private async publish(room: string, payload: string, cap: number): Promise<string> {

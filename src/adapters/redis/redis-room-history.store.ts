@@ -139,7 +139,13 @@ export class RedisRoomHistoryStore implements RoomHistoryStore {
     }
     this.lostRooms.add(room);
     this.lostSeq += 1;
-    return { offset: `${this.lostEpoch}:${this.lostSeq}`, event, data, at: Date.now() };
+    return {
+      offset: `${this.lostEpoch}:${this.lostSeq}`,
+      event,
+      data,
+      at: Date.now(),
+      stored: false,
+    };
   }
 
   async since(room: string, offset: string): Promise<RoomRecovery> {

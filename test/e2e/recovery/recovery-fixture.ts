@@ -75,7 +75,8 @@ export class FixtureRooms {
   constructor(@Inject(STREAMING_ROOM_EVENT_STAMPER) private readonly stamper: RoomEventStamper) {}
 
   async emit(room: string, event: string, data: unknown): Promise<string | undefined> {
-    const offset = await this.stamper.stamp(room, event, data);
+    const stamp = await this.stamper.stamp(room, event, data);
+    const offset = typeof stamp === 'object' ? stamp.offset : stamp;
     const envelope: EventEnvelope =
       offset === undefined ? { event, data } : { event, data, room, offset };
     for (const channel of this.channels) {

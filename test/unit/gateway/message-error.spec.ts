@@ -4,6 +4,7 @@ import {
   BadRequestException,
   ForbiddenException,
   HttpException,
+  ServiceUnavailableException,
   ValidationPipe,
 } from '@nestjs/common';
 import { IsString } from 'class-validator';
@@ -61,13 +62,30 @@ describe('message error mapping', () => {
       code: 'INTERNAL',
       message: 'Internal server error',
     });
-    assert.equal(toMessageError(new HttpException('db down', 503)).error.code, 'INTERNAL');
+    assert.equal(toMessageError(new HttpException('db down', 502)).error.code, 'INTERNAL');
+    assert.equal(toMessageError(new StreamingException('db down', 1011, 500)).internal, true);
+  });
+
+  it('maps a 503 to UNAVAILABLE with its message (the request may be sent again)', () => {
+    const unavailable = toMessageError(new ServiceUnavailableException('History unavailable'));
+    assert.equal(unavailable.internal, false);
+    assert.deepEqual(unavailable.error, {
+      status: 503,
+      code: 'UNAVAILABLE',
+      message: 'History unavailable',
+    });
+    assert.deepEqual(toMessageError(new StreamingException('Try later', 1013, 503)).error, {
+      status: 503,
+      code: 'UNAVAILABLE',
+      message: 'Try later',
+    });
   });
 
   it('names statuses', () => {
     assert.equal(codeForStatus(401), 'UNAUTHORIZED');
     assert.equal(codeForStatus(429), 'RATE_LIMITED');
     assert.equal(codeForStatus(502), 'INTERNAL');
+    assert.equal(codeForStatus(503), 'UNAVAILABLE');
     assert.equal(codeForStatus(418), 'ERROR');
   });
 });
