@@ -79,7 +79,10 @@ ${events.map((e) => `| ${e.t} | ${e.what} |`).join('\n')}
   answered with an \`UNAVAILABLE\` error reply instead of an acknowledgement (counted as refused,
   not as lost); the sender sends it again on a later tick, once Redis answers. Redis runs with
   \`--appendonly yes --appendfsync always\`, so the restart after SIGKILL replays every
-  acknowledged append and the room logs keep their epoch: receivers resume from their offsets.
+  acknowledged append. A room whose append failed starts a new epoch at its next append (the
+  refused message may have been delivered live but is in no log), so some receivers get an
+  explicit \`recovered: false\` (\`epoch-changed\`): announced, and not a loss of an acknowledged
+  message.
   A refused message may still have reached the live members of its instance, so a retry can
   arrive twice; receivers count distinct texts.
 - Instance B's SIGTERM: its receivers are closed with 1001, reconnect once B is back and recover
