@@ -41,6 +41,32 @@ function chunkFrame(text: string, bytes: number): Buffer {
   return frame;
 }
 
+/** The frames last joined for a tick, and their join: recipients of the same events share it. */
+let lastJoinedFrames: readonly Buffer[] = [];
+let lastJoined: Buffer | undefined;
+
+/**
+ * The frames of one tick as one buffer. The join is kept: every recipient of the same broadcasts
+ * holds the same frame objects (framed once), so the bytes are joined once for all of them.
+ */
+function joinedFrames(frames: readonly Buffer[]): Buffer {
+  if (frames.length === 1) return frames[0];
+  if (lastJoined !== undefined && frames.length === lastJoinedFrames.length) {
+    let same = true;
+    for (let i = 0; i < frames.length; i += 1) {
+      if (frames[i] !== lastJoinedFrames[i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return lastJoined;
+  }
+  const joined = Buffer.concat(frames);
+  lastJoinedFrames = frames;
+  lastJoined = joined;
+  return joined;
+}
+
 /**
  * The HTTP side of one SSE stream: the response head (defaults, `retry:` first), the heartbeat
  * comment while the stream is idle, and the writes. Writes are batched lazily: the first text of a
@@ -50,15 +76,22 @@ function chunkFrame(text: string, bytes: number): Buffer {
  * Over HTTP/1.1 the socket stays corked until then, so the whole tick leaves in one writev.
  *
  * Once the head is on the wire of a chunked HTTP/1.1 response whose `write` nobody replaced (no
- * compression or other middleware wrapping it), text goes straight to the socket as one
- * prebuilt chunk (`res.write` would write the size line, the data and the CRLF as three pieces
- * corked until the next tick); the response's own `end()` still writes the last chunk.
+ * compression or other middleware wrapping it), text goes straight to the socket as prebuilt
+ * chunks (`res.write` would write the size line, the data and the CRLF as three pieces corked
+ * until the next tick); the response's own `end()` still writes the last chunk. In that mode
+ * nothing is written before the end of the tick: the tick's chunks, each framed once for every
+ * recipient, leave in one `socket.write` of one buffer (joined once for every recipient of the
+ * same events), so a burst of events read in one turn costs each socket one write, and a lone
+ * event still costs one.
  */
 export class SseResponseWriter implements TickCorkable {
   private headWritten = false;
   /** Text written during this tick, written to the response at its end. */
   private tickText = '';
   private tickBytes = 0;
+  /** In direct mode, this tick's chunks framed (in the order written), and their text. */
+  private tickFrames: Buffer[] = [];
+  private tickTexts: string[] = [];
   /** The write tick of the last direct `res.write`: a second write in it is joined to the tick. */
   private writeTick = 0;
   /** The socket this writer corked for the rest of the tick (HTTP/1.1 only). */
@@ -180,6 +213,8 @@ export class SseResponseWriter implements TickCorkable {
     this.awaitingDrain = false;
     this.tickText = '';
     this.tickBytes = 0;
+    this.tickFrames = [];
+    this.tickTexts = [];
     this.releaseSocket();
   }
 
@@ -189,6 +224,13 @@ export class SseResponseWriter implements TickCorkable {
   }
 
   private addToTick(text: string, bytes: number): void {
+    if (this.directAllowed) {
+      if (this.tickBytes === 0) uncorkAtEndOfTick(this);
+      this.tickFrames.push(chunkFrame(text, bytes));
+      this.tickTexts.push(text);
+      this.tickBytes += bytes;
+      return;
+    }
     if (this.tickBytes > 0) {
       this.tickText += text;
       this.tickBytes += bytes;
@@ -225,6 +267,10 @@ export class SseResponseWriter implements TickCorkable {
 
   private writeTickText(): void {
     if (this.tickBytes === 0) return;
+    if (this.tickFrames.length > 0) {
+      this.writeTickFrames();
+      return;
+    }
     const text = this.tickText;
     const bytes = this.tickBytes;
     this.tickText = '';
@@ -247,6 +293,29 @@ export class SseResponseWriter implements TickCorkable {
     return socket;
   }
 
+  /** Writes this tick's framed chunks: one buffer on the socket, or their text via `res.write`. */
+  private writeTickFrames(): void {
+    const frames = this.tickFrames;
+    const texts = this.tickTexts;
+    this.tickFrames = [];
+    this.tickTexts = [];
+    this.tickBytes = 0;
+    if (!this.open) return;
+    const socket = this.directSocket();
+    if (socket === undefined) {
+      this.res.write(texts.length === 1 ? texts[0] : texts.join(''));
+      return;
+    }
+    this.writeToSocket(socket, joinedFrames(frames));
+  }
+
+  private writeToSocket(socket: Socket, data: Buffer): void {
+    if (!socket.write(data) && !this.awaitingDrain) {
+      this.awaitingDrain = true;
+      socket.once('drain', this.onSocketDrain);
+    }
+  }
+
   /** Writes `text` now: one prebuilt chunk on the socket, or through `res.write`. */
   private writeNow(text: string, bytes: number): void {
     const socket = this.directSocket();
@@ -254,9 +323,6 @@ export class SseResponseWriter implements TickCorkable {
       this.res.write(text);
       return;
     }
-    if (!socket.write(chunkFrame(text, bytes)) && !this.awaitingDrain) {
-      this.awaitingDrain = true;
-      socket.once('drain', this.onSocketDrain);
-    }
+    this.writeToSocket(socket, chunkFrame(text, bytes));
   }
 }

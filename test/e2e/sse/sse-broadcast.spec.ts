@@ -30,16 +30,23 @@ class RoomsController {
 
 /**
  * Reads a chunked HTTP/1.1 response on a raw socket and returns its body chunks as they came,
- * each as one string (the framing `res.write` produced, which an EventSource hides).
+ * each as one string (the framing the server produced, which an EventSource hides), with the
+ * number of the socket read each chunk completed in (chunks of one server write share a read).
  */
-function rawChunkedStream(port: number, path: string): { chunks: string[]; close(): void } {
+function rawChunkedStream(
+  port: number,
+  path: string,
+): { chunks: string[]; reads: number[]; close(): void } {
   const socket = connect(port, '127.0.0.1');
   socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n`);
   const chunks: string[] = [];
+  const reads: number[] = [];
+  let read = 0;
   let buffered = '';
   let headersDone = false;
   socket.setEncoding('latin1');
   socket.on('data', (data: string) => {
+    read += 1;
     buffered += data;
     if (!headersDone) {
       const end = buffered.indexOf('\r\n\r\n');
@@ -54,10 +61,11 @@ function rawChunkedStream(port: number, path: string): { chunks: string[]; close
       const size = parseInt(buffered.slice(0, line), 16);
       if (buffered.length < line + 2 + size + 2) return;
       chunks.push(buffered.slice(line + 2, line + 2 + size));
+      reads.push(read);
       buffered = buffered.slice(line + 2 + size + 2);
     }
   });
-  return { chunks, close: () => socket.destroy() };
+  return { chunks, reads, close: () => socket.destroy() };
 }
 
 for (const platform of PLATFORMS) {
@@ -102,7 +110,7 @@ for (const platform of PLATFORMS) {
       }
     });
 
-    test('the first event of a tick is written at once, the rest of the tick in one HTTP chunk, in order', async () => {
+    test('the events of one tick leave in one socket write, one HTTP chunk each, in order', async () => {
       const app = await createStreamingTestApp({ platform, controllers: [RoomsController] });
       const { port } = app.app.getHttpServer().address() as AddressInfo;
       const stream = rawChunkedStream(port, '/rooms/tick');
@@ -115,9 +123,17 @@ for (const platform of PLATFORMS) {
         );
         await waitFor(() => stream.chunks.join('').includes('event: three'), 'three events');
         const written = stream.chunks.slice(before);
-        assert.equal(written.length, 2, `two chunks, got ${JSON.stringify(written)}`);
+        assert.equal(written.length, 3, `three chunks, got ${JSON.stringify(written)}`);
         assert.match(written[0], /^id: .*\nevent: one\n/);
-        assert.match(written[1], /^id: .*\nevent: two\n[^]*event: three\n/);
+        assert.match(written[1], /^id: .*\nevent: two\n/);
+        assert.match(written[2], /^id: .*\nevent: three\n/);
+        const reads = stream.reads.slice(before);
+        assert.equal(new Set(reads).size, 1, `one socket read, got reads ${reads.join(',')}`);
+        // A lone event of a later tick is a write of its own.
+        await app.manager.broadcast(new StreamEvent('four', 1));
+        await waitFor(() => stream.chunks.join('').includes('event: four'), 'the fourth event');
+        assert.equal(stream.chunks.length, before + 4);
+        assert.ok(stream.reads[before + 3] > reads[0], 'the later event came in a later read');
       } finally {
         stream.close();
         await app.close();

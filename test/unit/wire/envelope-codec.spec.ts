@@ -32,3 +32,40 @@ for (const codec of [jsonEnvelopeCodec, msgpackEnvelopeCodec]) {
     });
   });
 }
+
+describe('JSON reply fast path', () => {
+  it('writes exactly the bytes JSON.stringify gives for the reply envelope', () => {
+    class WithToJson {
+      toJSON(): string {
+        return 'custom';
+      }
+    }
+    const ids = [0, 7, -3, 1.5, 1e21, 'a', 'quo"te\\', 'ünï\u2028'];
+    const values: unknown[] = [
+      undefined,
+      null,
+      0,
+      'text',
+      { text: 'hi', n: [1, 2, { deep: true }] },
+      [undefined, () => 1],
+      () => 1,
+      Symbol('s'),
+      new WithToJson(),
+      new Date(0),
+    ];
+    assert.ok(jsonEnvelopeCodec.encodeReply, 'the JSON codec has the fast path');
+    for (const id of ids) {
+      for (const data of values) {
+        const expected = JSON.stringify(data === undefined ? { id } : { id, data });
+        assert.equal(jsonEnvelopeCodec.encodeReply(id, data), expected, `id ${String(id)}`);
+      }
+    }
+  });
+
+  it('throws like JSON.stringify on values it cannot serialize', () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    assert.throws(() => jsonEnvelopeCodec.encodeReply?.(1, cyclic), TypeError);
+    assert.throws(() => jsonEnvelopeCodec.encodeReply?.(1, { big: 1n }), TypeError);
+  });
+});
