@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { OutboundMessage } from '../connection/outbound-message.js';
+import { trackWriteTurn } from '../connection/tick-corker.js';
 import type { ConnectionFilter } from '../interfaces/connection-filter.interface.js';
 import type {
   BroadcastEnvelope,
@@ -134,6 +135,9 @@ export class Broadcaster {
     let dropped = 0;
     const context = sseIds ? { sseIds } : undefined;
     const recipients = this.registry.select(filters);
+    // One tick for every delivery of this turn: broadcasts from several callbacks of one turn
+    // (several HTTP requests) leave each socket in one write and one writev.
+    trackWriteTurn();
     if (variants === undefined) {
       for (const conn of recipients) {
         if (conn.deliver(message, context)) delivered += 1;

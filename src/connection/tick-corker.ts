@@ -31,6 +31,58 @@ function scheduleEnd(): void {
   }
 }
 
+/** Number of the current callback run: it advances in a microtask queued by its first direct write. */
+let run = 1;
+/** Whether the end of the current callback run is queued. */
+let runQueued = false;
+
+function endRun(): void {
+  runQueued = false;
+  run += 1;
+}
+
+/**
+ * Marks the current event-loop turn as one whose writes should share a tick: the end of the tick
+ * is scheduled, so that writers in every later callback of this turn (another HTTP request's
+ * broadcast, another socket's read) see the same tick number. Broadcasts call it once per
+ * delivery, whatever the number of recipients.
+ */
+export function trackWriteTurn(): void {
+  scheduleEnd();
+}
+
+/**
+ * Where a direct write stands, for lazy corking without a timer per write: the callback run it
+ * happened in (always) and the write tick (only when the turn is tracked, 0 otherwise). A writer
+ * keeps both and asks {@link wroteThisTurn} before its next write.
+ */
+export interface WriteStamp {
+  run: number;
+  tick: number;
+}
+
+/**
+ * Records a direct write in `stamp`. Costs a microtask (once per callback run shared by every
+ * writer), never a `setImmediate`: a lone reply to a lone read leaves the event loop free to block
+ * in its poll right after the write, as a plain `socket.write` would.
+ */
+export function stampWrite(stamp: WriteStamp): void {
+  if (!runQueued) {
+    runQueued = true;
+    queueMicrotask(endRun);
+  }
+  stamp.run = run;
+  stamp.tick = scheduled ? tick : 0;
+}
+
+/**
+ * Whether the write recorded in `stamp` happened in the current turn: in the same callback run,
+ * or in the same tracked tick (a broadcast marked it). A write it answers true for corks.
+ */
+export function wroteThisTurn(stamp: WriteStamp): boolean {
+  return stamp.run === run || (scheduled && stamp.tick === tick);
+}
+
 /**
  * The number of the current write tick, for lazy corking: a writer records it on a direct write,
  * and a second write that finds the same number is the second write of the tick, the one that

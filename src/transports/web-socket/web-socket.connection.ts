@@ -4,9 +4,11 @@ import { BaseConnection, SENT, type ConnectionInit } from '../../connection/base
 import { OutboundMessage } from '../../connection/outbound-message.js';
 import type { OutboundChunk } from '../../connection/outbound-queue.js';
 import {
-  currentWriteTick,
+  stampWrite,
   uncorkAtEndOfTick,
+  wroteThisTurn,
   type TickCorkable,
+  type WriteStamp,
 } from '../../connection/tick-corker.js';
 import { CloseCode } from '../../errors/close-codes.js';
 import { ConnectionClosedError } from '../../errors/connection-closed.error.js';
@@ -84,8 +86,8 @@ export class WebSocketConnectionImpl
   /** The last small inbound text and its bytes: writing that same text back reuses the bytes. */
   private echoText: string | undefined;
   private echoBytes: Buffer | undefined;
-  /** The write tick of the last direct socket write (lazy corking: a second one in it corks). */
-  private writeTick = 0;
+  /** When the last direct socket write happened (lazy corking: a second one in its turn corks). */
+  private readonly lastWrite: WriteStamp = { run: 0, tick: 0 };
 
   constructor(
     private readonly ws: ForgeWebSocket,
@@ -232,9 +234,11 @@ export class WebSocketConnectionImpl
     // further inbound messages wait for their answers, corks the socket until the tick ends, so
     // the rest of the tick leaves in one writev.
     if (!this.has(CORKED)) {
-      const tick = currentWriteTick();
-      if (this.writeTick === tick || (this.inboundQueue?.bytes ?? 0) > 0) this.corkUntilEndOfTick();
-      else this.writeTick = tick;
+      if (wroteThisTurn(this.lastWrite) || (this.inboundQueue?.bytes ?? 0) > 0) {
+        this.corkUntilEndOfTick();
+      } else {
+        stampWrite(this.lastWrite);
+      }
     }
     this.socket.write(chunk);
   }

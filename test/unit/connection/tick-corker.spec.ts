@@ -1,0 +1,69 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHook } from 'node:async_hooks';
+import {
+  stampWrite,
+  trackWriteTurn,
+  uncorkAtEndOfTick,
+  wroteThisTurn,
+  type WriteStamp,
+} from '../../../src/connection/tick-corker.js';
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+const afterMicrotasks = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+describe('tick corker', () => {
+  test('a write is of this turn within its callback run, and not once the run ended', async () => {
+    await nextTurn();
+    const stamp: WriteStamp = { run: 0, tick: 0 };
+    assert.equal(wroteThisTurn(stamp), false, 'a fresh stamp is no write');
+    stampWrite(stamp);
+    assert.equal(wroteThisTurn(stamp), true);
+    await afterMicrotasks();
+    assert.equal(wroteThisTurn(stamp), false, 'a later callback writes directly again');
+  });
+
+  test('a direct write schedules no setImmediate; a tracked turn schedules one', async () => {
+    await nextTurn();
+    let immediates = 0;
+    const hook = createHook({
+      init: (_id, type) => {
+        if (type === 'Immediate') immediates += 1;
+      },
+    });
+    hook.enable();
+    try {
+      stampWrite({ run: 0, tick: 0 });
+      assert.equal(immediates, 0, 'a lone write leaves the loop free to block in its poll');
+      trackWriteTurn();
+      trackWriteTurn();
+      assert.equal(immediates, 1, 'one end of turn, however many deliveries');
+    } finally {
+      hook.disable();
+    }
+  });
+
+  test('in a tracked turn, a write of an earlier callback of the same turn still counts', async () => {
+    await nextTurn();
+    const stamp: WriteStamp = { run: 0, tick: 0 };
+    trackWriteTurn();
+    stampWrite(stamp);
+    await Promise.resolve();
+    await Promise.resolve();
+    await new Promise<void>((resolve) => queueMicrotask(resolve));
+    assert.equal(wroteThisTurn(stamp), true, 'same tick: a second write corks');
+    await nextTurn();
+    assert.equal(wroteThisTurn(stamp), false, 'the tick ended with the turn');
+  });
+
+  test('corked writers are uncorked once, at the end of the turn', async () => {
+    await nextTurn();
+    let uncorked = 0;
+    const writer = { uncorkTick: () => (uncorked += 1) };
+    uncorkAtEndOfTick(writer);
+    assert.equal(uncorked, 0);
+    await nextTurn();
+    await nextTurn();
+    assert.equal(uncorked, 1);
+  });
+});
