@@ -44,11 +44,7 @@ export class GatewayChannel implements EnvelopeChannel {
    * the channel sends itself (replies, replays) is never held: only broadcasts are.
    */
   send(envelope: Envelope): boolean {
-    return this.deliverOwn(this.codec.encode(envelope));
-  }
-
-  /** Delivers a frame of the channel's own (a reply, an error, a replay), past any room hold. */
-  private deliverOwn(frame: string | Uint8Array): boolean {
+    const frame = this.codec.encode(envelope);
     const message =
       typeof frame === 'string' ? OutboundMessage.text(frame) : OutboundMessage.binary(frame);
     if (this.roomHold === undefined) return this.connection.deliver(message);
@@ -62,12 +58,7 @@ export class GatewayChannel implements EnvelopeChannel {
 
   /** Sends the reply to request `id`. */
   reply(id: MessageId, data: unknown): void {
-    const codec = this.codec;
-    this.deliverOwn(
-      codec.encodeReply !== undefined
-        ? codec.encodeReply(id, data)
-        : codec.encode(data === undefined ? { id } : { id, data }),
-    );
+    this.send(data === undefined ? { id } : { id, data });
   }
 
   /** Sends an error: the error reply to request `id`, or a `$error` event without one. */
