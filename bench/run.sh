@@ -11,5 +11,10 @@ echo "open files limit: $(ulimit -n)"
 if [ ! -f dist/bench/runner.js ] || [ -n "$(find src bench -name '*.ts' -newer dist/bench/runner.js -print -quit)" ]; then
   npx tsc -p tsconfig.json || echo "tsc reported errors; running with what was emitted"
 fi
+# Pin every server process to the last CPU (same core for every contender, no migrations), unless
+# BENCH_SERVER_CPU is set (to a CPU number, or empty for no pinning) or there is only one CPU.
+if [ -z "${BENCH_SERVER_CPU+set}" ] && command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
+  export BENCH_SERVER_CPU="$(($(nproc) - 1))"
+fi
 node dist/bench/runner.js --mode "$mode" --out "bench/results/$mode.json" "$@"
 node dist/bench/report/render.js "bench/results/$mode.json" BENCHMARKS.md bench/results/chart.svg

@@ -66,6 +66,7 @@ function machine(): MachineInfo {
     platform: `${process.platform} ${process.arch}`,
     kernel: release(),
     openFilesLimit: openFilesLimit(),
+    serverCpu: process.env.BENCH_SERVER_CPU || undefined,
   };
 }
 

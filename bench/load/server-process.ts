@@ -1,4 +1,4 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { CpuBreakdown } from '../report/cpu-breakdown.js';
 import type { ServerCommand, ServerReply, ServerUsage } from '../ipc-protocol.js';
@@ -57,6 +57,7 @@ export class ServerProcess {
           clearTimeout(timer);
           child.off('exit', onExit);
           child.off('message', onMessage);
+          pinToServerCpu(child);
           resolve(new ServerProcess(child, reply.port, reply.webTransport));
         } else if (reply.type === 'failed') {
           clearTimeout(timer);
@@ -122,5 +123,20 @@ export class ServerProcess {
 
   private send(command: ServerCommand): void {
     if (this.child.connected) this.child.send(command);
+  }
+}
+
+/**
+ * With `BENCH_SERVER_CPU=n` (and `taskset` present), every thread of a contender's server runs on
+ * CPU n only: the server does not migrate between cores in the middle of a window, and each
+ * contender gets the same core, whatever the load generator does on the others.
+ */
+function pinToServerCpu(child: ChildProcess): void {
+  const cpu = process.env.BENCH_SERVER_CPU;
+  if (cpu === undefined || cpu === '' || child.pid === undefined) return;
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', cpu, String(child.pid)], { stdio: 'ignore' });
+  } catch {
+    // No taskset, or no such CPU: the server runs unpinned.
   }
 }

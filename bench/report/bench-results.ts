@@ -20,6 +20,8 @@ export interface MachineInfo {
   readonly platform: string;
   readonly kernel: string;
   readonly openFilesLimit: string;
+  /** The CPU every server process was pinned to (`BENCH_SERVER_CPU`), when they were. */
+  readonly serverCpu?: string;
 }
 
 /** One target check: a ratio between two contenders measured in the same run. */
