@@ -76,11 +76,51 @@ export function stampWrite(stamp: WriteStamp): void {
 }
 
 /**
- * Whether the write recorded in `stamp` happened in the current turn: in the same callback run,
- * or in the same tracked tick (a broadcast marked it). A write it answers true for corks.
+ * Whether the write recorded in `stamp` happened in the current callback run: a second write in
+ * it corks until the end of the job ({@link uncorkAfterThisJob}).
  */
+export function wroteThisRun(stamp: WriteStamp): boolean {
+  return stamp.run === run;
+}
+
+/**
+ * Whether the write recorded in `stamp` happened in the current tracked tick (a broadcast marked
+ * the turn): a second write corks until the end of the tick ({@link uncorkAtEndOfTick}), so the
+ * broadcasts of every callback of the turn leave together.
+ */
+export function wroteThisTick(stamp: WriteStamp): boolean {
+  return scheduled && stamp.tick === tick;
+}
+
+/** Whether the write recorded in `stamp` happened in the current run or tracked tick. */
 export function wroteThisTurn(stamp: WriteStamp): boolean {
-  return stamp.run === run || (scheduled && stamp.tick === tick);
+  return wroteThisRun(stamp) || wroteThisTick(stamp);
+}
+
+let jobPending: TickCorkable[] = [];
+/** Whether the end of the current job is queued. */
+let jobQueued = false;
+
+function endJob(): void {
+  jobQueued = false;
+  const list = jobPending;
+  jobPending = [];
+  for (const writer of list) writer.uncorkTick();
+}
+
+/**
+ * Schedules `writer.uncorkTick()` for the end of the current job: the callback that is running
+ * and every promise continuation it leads to (a `process.nextTick` queued from a continuation runs
+ * once the microtask queue is empty). The replies to the messages of one socket read, written by a
+ * synchronous listener or by `for await` loops resuming one after the other, leave in one writev
+ * before the event loop moves on, without the extra loop turn a `setImmediate` costs.
+ */
+export function uncorkAfterThisJob(writer: TickCorkable): void {
+  jobPending.push(writer);
+  if (!jobQueued) {
+    jobQueued = true;
+    process.nextTick(endJob);
+  }
 }
 
 /**

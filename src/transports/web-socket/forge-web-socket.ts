@@ -17,6 +17,17 @@ export class ForgeWebSocket extends WebSocket {
   /** The connection receiving this socket's events, once it exists. */
   sink: WebSocketEventSink | undefined;
 
+  /**
+   * Bytes of the current socket read that the frame parser has not reached yet: while a message
+   * of a read is handled, more than 0 means further frames of the same read follow, so replies
+   * can wait for them and leave together. Read from `ws`'s receiver; 0 if it does not expose it.
+   */
+  get unparsedBytes(): number {
+    const receiver = (this as unknown as { _receiver?: { _bufferedBytes?: unknown } })._receiver;
+    const bytes = receiver?._bufferedBytes;
+    return typeof bytes === 'number' ? bytes : 0;
+  }
+
   override emit(event: string | symbol, first?: unknown, second?: unknown): boolean {
     const sink = this.sink;
     if (sink === undefined) return super.emit(event, first, second);

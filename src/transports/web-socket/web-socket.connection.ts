@@ -5,8 +5,10 @@ import { OutboundMessage } from '../../connection/outbound-message.js';
 import type { OutboundChunk } from '../../connection/outbound-queue.js';
 import {
   stampWrite,
+  uncorkAfterThisJob,
   uncorkAtEndOfTick,
-  wroteThisTurn,
+  wroteThisRun,
+  wroteThisTick,
   type TickCorkable,
   type WriteStamp,
 } from '../../connection/tick-corker.js';
@@ -229,12 +231,20 @@ export class WebSocketConnectionImpl
       this.ws.send(chunk, { compress: true, binary: typeof chunk !== 'string' });
       return;
     }
-    // Lazy corking: the first write of a tick goes straight to the socket (what a lone broadcast
-    // or reply costs is one direct write); a second write in the same tick, or a write while
-    // further inbound messages wait for their answers, corks the socket until the tick ends, so
-    // the rest of the tick leaves in one writev.
+    // Lazy corking: a lone reply or broadcast is one direct write. A write that is not alone
+    // corks the socket: a second write in the same callback run, a write while further inbound
+    // messages of this read wait for their answers (queued, or not parsed yet), until the end of
+    // the job; a second write in a tracked broadcast turn, until the end of the tick, so the
+    // broadcasts of several requests leave together.
     if (!this.has(CORKED)) {
-      if (wroteThisTurn(this.lastWrite) || (this.inboundQueue?.bytes ?? 0) > 0) {
+      if (
+        wroteThisRun(this.lastWrite) ||
+        (this.inboundQueue?.bytes ?? 0) > 0 ||
+        this.ws.unparsedBytes > 0
+      ) {
+        this.cork();
+        uncorkAfterThisJob(this);
+      } else if (wroteThisTick(this.lastWrite)) {
         this.corkUntilEndOfTick();
       } else {
         stampWrite(this.lastWrite);
@@ -243,10 +253,14 @@ export class WebSocketConnectionImpl
     this.socket.write(chunk);
   }
 
-  /** Corks the socket; the shared end-of-tick flush uncorks it. */
-  private corkUntilEndOfTick(): void {
+  private cork(): void {
     this.setFlag(CORKED, true);
     this.socket.cork();
+  }
+
+  /** Corks the socket; the shared end-of-tick flush uncorks it. */
+  private corkUntilEndOfTick(): void {
+    this.cork();
     uncorkAtEndOfTick(this);
   }
 

@@ -28,6 +28,11 @@ class CorkingController {
     for await (const message of conn) await conn.writeMessage(message.type, message.data);
   }
 
+  @WebSocketRoute('echo-sync')
+  echoSync(conn: WebSocketConnection): void {
+    conn.onMessage((message) => void conn.writeMessage(message.type, message.data));
+  }
+
   @SseRoute('events')
   events(_ctx: SseContext) {
     return NEVER;
@@ -203,12 +208,41 @@ describe('lazy corking', () => {
     }
   });
 
-  test('the echoes of messages that arrived in one read leave in one writev', async () => {
+  for (const [form, path] of [
+    ['for await', '/echo'],
+    ['onMessage', '/echo-sync'],
+  ] as const) {
+    test(`the echoes of messages that arrived in one read leave in one writev (${form})`, async () => {
+      await echoesOfOneRead(path);
+    });
+  }
+
+  test('a lone echo of a lone frame is one direct write', async () => {
     const app = await createStreamingTestApp({ controllers: [CorkingController] });
     const server = app.app.getHttpServer() as Server;
     const counts = countServerWrites(server);
     const { port } = server.address() as AddressInfo;
-    const client = await RawWebSocket.connect(port, '/echo');
+    const client = await RawWebSocket.connect(port, '/echo-sync');
+    try {
+      await waitFor(() => app.manager.getStats().byProtocol.websocket === 1, 'one socket');
+      await nextTurn();
+      const before = snapshot(counts);
+      client.write(RawWebSocket.frame(1, Buffer.from('solo')));
+      await client.readUntil('solo');
+      const [d] = delta(counts, before);
+      assert.deepEqual([d.singleWrites, d.vectorWrites, d.corkedWrites], [1, 0, 0]);
+    } finally {
+      client.destroy();
+      await app.close();
+    }
+  });
+
+  async function echoesOfOneRead(path: string): Promise<void> {
+    const app = await createStreamingTestApp({ controllers: [CorkingController] });
+    const server = app.app.getHttpServer() as Server;
+    const counts = countServerWrites(server);
+    const { port } = server.address() as AddressInfo;
+    const client = await RawWebSocket.connect(port, path);
     try {
       await waitFor(() => app.manager.getStats().byProtocol.websocket === 1, 'one socket');
       await nextTurn();
@@ -224,5 +258,5 @@ describe('lazy corking', () => {
       client.destroy();
       await app.close();
     }
-  });
+  }
 });

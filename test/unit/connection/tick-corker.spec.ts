@@ -4,7 +4,10 @@ import { createHook } from 'node:async_hooks';
 import {
   stampWrite,
   trackWriteTurn,
+  uncorkAfterThisJob,
   uncorkAtEndOfTick,
+  wroteThisRun,
+  wroteThisTick,
   wroteThisTurn,
   type WriteStamp,
 } from '../../../src/connection/tick-corker.js';
@@ -54,6 +57,34 @@ describe('tick corker', () => {
     assert.equal(wroteThisTurn(stamp), true, 'same tick: a second write corks');
     await nextTurn();
     assert.equal(wroteThisTurn(stamp), false, 'the tick ended with the turn');
+  });
+
+  test('a write in a tracked turn is of this tick; an untracked one only of this run', async () => {
+    await nextTurn();
+    const untracked: WriteStamp = { run: 0, tick: 0 };
+    stampWrite(untracked);
+    assert.deepEqual([wroteThisRun(untracked), wroteThisTick(untracked)], [true, false]);
+    await afterMicrotasks();
+    const tracked: WriteStamp = { run: 0, tick: 0 };
+    trackWriteTurn();
+    stampWrite(tracked);
+    assert.deepEqual([wroteThisRun(tracked), wroteThisTick(tracked)], [true, true]);
+  });
+
+  test('a writer corked for the job is uncorked after the continuations of the job', async () => {
+    await nextTurn();
+    const order: string[] = [];
+    setImmediate(() => order.push('next turn'));
+    uncorkAfterThisJob({ uncorkTick: () => order.push('uncorked') });
+    // A `for await` loop resuming three times: continuations queued one after the other.
+    void (async () => {
+      for (let i = 0; i < 3; i += 1) {
+        await Promise.resolve();
+        order.push(`resume ${i}`);
+      }
+    })();
+    await nextTurn();
+    assert.deepEqual(order, ['resume 0', 'resume 1', 'resume 2', 'uncorked', 'next turn']);
   });
 
   test('corked writers are uncorked once, at the end of the turn', async () => {
