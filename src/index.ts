@@ -107,6 +107,7 @@ export {
 export { ConnectionClosedError } from './errors/connection-closed.error.js';
 export { AckTimeoutError } from './errors/ack-timeout.error.js';
 export { AckRejectedError, type AckRejection } from './errors/ack-rejected.error.js';
+export { UnencodableMessageError } from './errors/unencodable-message.error.js';
 export { ConnectionNotFoundError } from './errors/connection-not-found.error.js';
 export { InvalidRouteError } from './errors/invalid-route.error.js';
 export { InvalidConfigError } from './errors/invalid-config.error.js';

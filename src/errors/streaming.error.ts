@@ -31,6 +31,8 @@ export const StreamingErrorCode = {
   AckTimeout: 'ACK_TIMEOUT',
   /** A client answered `emitWithAck` with an error reply ({@link AckRejectedError}). */
   AckRejected: 'ACK_REJECTED',
+  /** A gateway envelope's payload cannot be encoded by its codec ({@link UnencodableMessageError}). */
+  UnencodableMessage: 'UNENCODABLE_MESSAGE',
   /** Redis did not answer in time (`RedisUnavailableError` of `nestjs-forge-streaming/redis`). */
   RedisUnavailable: 'REDIS_UNAVAILABLE',
   /** NATS (with JetStream) did not answer in time (`NatsUnavailableError` of `nestjs-forge-streaming/nats`). */

@@ -2,6 +2,7 @@ import type { BaseConnection } from '../connection/base.connection.js';
 import { OutboundMessage } from '../connection/outbound-message.js';
 import type { CloseInfo } from '../errors/close-codes.js';
 import { ConnectionClosedError } from '../errors/connection-closed.error.js';
+import { UnencodableMessageError } from '../errors/unencodable-message.error.js';
 import type { EnvelopeChannel } from '../interfaces/gateway-protocol.interface.js';
 import type { EnvelopeCodec } from '../wire/envelope-codec.js';
 import {
@@ -13,6 +14,7 @@ import {
   type MessageId,
   type ReplyEnvelope,
 } from '../wire/envelope.js';
+import { INTERNAL_ERROR } from './message-error.js';
 import { PendingAcks } from './pending-acks.js';
 import { RoomHold } from './room-hold.js';
 
@@ -41,10 +43,61 @@ export class GatewayChannel implements EnvelopeChannel {
 
   /**
    * Encodes one envelope with this connection's codec and delivers it; false when dropped. What
-   * the channel sends itself (replies, replays) is never held: only broadcasts are.
+   * the channel sends itself (replies, replays) is never held: only broadcasts are. Throws
+   * {@link UnencodableMessageError} when the codec refuses the envelope: nothing is sent and the
+   * connection stays open.
    */
   send(envelope: Envelope): boolean {
-    const frame = this.codec.encode(envelope);
+    let frame: string | Uint8Array;
+    try {
+      frame = this.codec.encode(envelope);
+    } catch (cause) {
+      throw new UnencodableMessageError(describe(envelope), this.codec.subprotocol, cause);
+    }
+    return this.deliver(frame);
+  }
+
+  /**
+   * Sends the reply to request `id`. A value the codec cannot encode never closes the connection:
+   * the client gets the `INTERNAL` error reply with the same id instead, and the error is
+   * returned for the caller to log (undefined when the reply went out as it was).
+   */
+  reply(id: MessageId, data: unknown): UnencodableMessageError | undefined {
+    return this.answer(id, data === undefined ? { id } : { id, data });
+  }
+
+  /**
+   * Sends an error: the error reply to request `id`, or a `$error` event without one. An error
+   * whose `details` the codec cannot encode is sent as `INTERNAL` (the encoding error returned).
+   */
+  sendError(id: MessageId | undefined, error: MessageError): UnencodableMessageError | undefined {
+    return this.answer(
+      id,
+      id === undefined ? { event: RESERVED_EVENTS.error, error } : { id, error },
+    );
+  }
+
+  /** Sends a reply or an error reply; what the codec refuses becomes the `INTERNAL` error. */
+  private answer(
+    id: MessageId | undefined,
+    envelope: Envelope,
+  ): UnencodableMessageError | undefined {
+    let frame: string | Uint8Array;
+    try {
+      frame = this.codec.encode(envelope);
+    } catch (cause) {
+      const internal: Envelope =
+        id === undefined
+          ? { event: RESERVED_EVENTS.error, error: INTERNAL_ERROR }
+          : { id, error: INTERNAL_ERROR };
+      this.deliver(this.codec.encode(internal));
+      return new UnencodableMessageError(describe(envelope), this.codec.subprotocol, cause);
+    }
+    this.deliver(frame);
+    return undefined;
+  }
+
+  private deliver(frame: string | Uint8Array): boolean {
     const message =
       typeof frame === 'string' ? OutboundMessage.text(frame) : OutboundMessage.binary(frame);
     if (this.roomHold === undefined) return this.connection.deliver(message);
@@ -54,17 +107,6 @@ export class GatewayChannel implements EnvelopeChannel {
     } finally {
       this.sendingOwn = false;
     }
-  }
-
-  /** Sends the reply to request `id`. */
-  reply(id: MessageId, data: unknown): void {
-    this.send(data === undefined ? { id } : { id, data });
-  }
-
-  /** Sends an error: the error reply to request `id`, or a `$error` event without one. */
-  sendError(id: MessageId | undefined, error: MessageError): void {
-    if (id === undefined) this.send({ event: RESERVED_EVENTS.error, error });
-    else this.send({ id, error });
   }
 
   /** Sends an event as a request and resolves with the client's answer. */
@@ -115,4 +157,10 @@ export class GatewayChannel implements EnvelopeChannel {
   private closeInfo(): CloseInfo {
     return { code: 1001, reason: 'closing', byServer: true };
   }
+}
+
+/** Names an envelope in an encoding error: `event "chat.message"`, `reply 7`, `error reply 7`. */
+function describe(envelope: Envelope): string {
+  if ('event' in envelope) return `event "${envelope.event}"`;
+  return `${'error' in envelope ? 'error reply' : 'reply'} ${JSON.stringify(envelope.id)}`;
 }

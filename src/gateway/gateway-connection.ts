@@ -76,10 +76,12 @@ export class GatewayConnectionHandle<
     this.channel.connection.keepOpen();
   }
 
+  /** Sends `{event, data}`; throws `UnencodableMessageError` when the codec refuses `data`. */
   emit<E extends keyof ServerEvents & string>(event: E, data: EventData<ServerEvents, E>): boolean {
     return this.channel.send({ event, data });
   }
 
+  /** Sends `{event, data, id}`; rejects with `UnencodableMessageError` when `data` is refused. */
   emitWithAck<E extends keyof ServerEvents & string>(
     event: E,
     data: EventData<ServerEvents, E>,

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Broadcaster, type BroadcastResult } from '../broadcast/broadcaster.service.js';
+import type { OutboundMessage } from '../connection/outbound-message.js';
 import type { ConnectionFilter } from '../interfaces/connection-filter.interface.js';
 import type { RoomEventStamper } from '../interfaces/gateway-protocol.interface.js';
 import { inRoom } from '../registry/connection-filters.js';
@@ -46,7 +47,11 @@ export class GatewayEmitter {
     });
   }
 
-  /** Sends event `event` with `data` to every connection matching all `filters`. */
+  /**
+   * Sends event `event` with `data` to every connection matching all `filters`. Rejects with
+   * `UnencodableMessageError` when JSON cannot encode `data` (nothing is sent), or when
+   * MessagePack cannot (after the other recipients received it); no connection is closed.
+   */
   emit(
     event: string,
     data: unknown,
@@ -55,7 +60,10 @@ export class GatewayEmitter {
     return this.deliver({ event, data }, filters);
   }
 
-  /** Sends event `event` to the members of `room` (stamped with its offset when it keeps history). */
+  /**
+   * Sends event `event` to the members of `room` (stamped with its offset when it keeps history).
+   * Rejects like {@link emit}; data JSON refuses is neither sent nor kept in the room's history.
+   */
   async emitToRoom(
     room: string,
     event: string,
@@ -63,12 +71,13 @@ export class GatewayEmitter {
     filters: readonly ConnectionFilter[],
   ): Promise<EmitResult> {
     assertEventName(event);
+    const sse = GatewayEventBroadcast.sseMessage(event, data);
     const stamp = this.stamper ? await this.stamper.stamp(room, event, data) : undefined;
-    if (stamp === undefined) return this.deliver({ event, data }, [inRoom(room), ...filters]);
+    if (stamp === undefined) return this.deliver({ event, data }, [inRoom(room), ...filters], sse);
     const { offset, stored } = typeof stamp === 'string' ? { offset: stamp, stored: true } : stamp;
     let result: BroadcastResult;
     try {
-      result = await this.deliver({ event, data, room, offset }, [inRoom(room), ...filters]);
+      result = await this.deliver({ event, data, room, offset }, [inRoom(room), ...filters], sse);
     } finally {
       this.stamper?.delivered?.(room, offset);
     }
@@ -78,9 +87,13 @@ export class GatewayEmitter {
   private async deliver(
     envelope: EventEnvelope,
     filters: readonly ConnectionFilter[],
+    sse?: OutboundMessage,
   ): Promise<BroadcastResult> {
     assertEventName(envelope.event);
-    return this.broadcaster.broadcastVariants(GatewayEventBroadcast.of(envelope), filters);
+    const broadcast = GatewayEventBroadcast.of(envelope, sse);
+    const result = await this.broadcaster.broadcastVariants(broadcast, filters);
+    if (broadcast.refusal !== undefined) throw broadcast.refusal;
+    return result;
   }
 }
 

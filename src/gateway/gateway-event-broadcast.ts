@@ -2,6 +2,7 @@ import type { RecipientVariants } from '../broadcast/recipient-variants.js';
 import type { BaseConnection } from '../connection/base.connection.js';
 import { OutboundMessage } from '../connection/outbound-message.js';
 import { StreamEvent } from '../connection/stream-event.js';
+import { UnencodableMessageError } from '../errors/unencodable-message.error.js';
 import type { WireMessage } from '../interfaces/streaming-adapter.interface.js';
 import { jsonEnvelopeCodec } from '../wire/envelope-codec.js';
 import {
@@ -23,6 +24,7 @@ export class GatewayEventBroadcast implements RecipientVariants {
   readonly primary: OutboundMessage;
   private json: OutboundMessage | undefined;
   private msgpack: OutboundMessage | undefined;
+  private msgpackRefusal: UnencodableMessageError | undefined;
   private gatewaySkipped = false;
 
   private constructor(
@@ -34,13 +36,27 @@ export class GatewayEventBroadcast implements RecipientVariants {
     if (jsonText !== undefined) this.json = OutboundMessage.text(jsonText);
   }
 
-  /** The broadcast of `envelope` from this instance. */
-  static of(envelope: EventEnvelope): GatewayEventBroadcast {
-    return new GatewayEventBroadcast(
-      envelope,
-      OutboundMessage.from(new StreamEvent(envelope.event, envelope.data)),
-      undefined,
-    );
+  /**
+   * The SSE form of event `event` (its `data` JSON-encoded once, reused for every SSE recipient).
+   * Throws {@link UnencodableMessageError} when JSON refuses `data` (a cycle, a `BigInt`).
+   */
+  static sseMessage(event: string, data: unknown): OutboundMessage {
+    try {
+      return OutboundMessage.from(new StreamEvent(event, data));
+    } catch (cause) {
+      throw new UnencodableMessageError(`event "${event}"`, 'json', cause);
+    }
+  }
+
+  /**
+   * The broadcast of `envelope` from this instance, with its SSE form when already built. Throws
+   * {@link UnencodableMessageError} when JSON refuses the event's `data`: before any delivery.
+   */
+  static of(
+    envelope: EventEnvelope,
+    sse: OutboundMessage = GatewayEventBroadcast.sseMessage(envelope.event, envelope.data),
+  ): GatewayEventBroadcast {
+    return new GatewayEventBroadcast(envelope, sse, undefined);
   }
 
   /**
@@ -86,9 +102,7 @@ export class GatewayEventBroadcast implements RecipientVariants {
       case JSON_SUBPROTOCOL:
         return this.jsonFrame();
       case MSGPACK_SUBPROTOCOL:
-        return (this.msgpack ??= OutboundMessage.binary(
-          msgpackEnvelopeCodec.encode(this.envelope) as Uint8Array,
-        ));
+        return this.msgpack ?? this.msgpackFrame();
       default:
         return undefined;
     }
@@ -97,6 +111,30 @@ export class GatewayEventBroadcast implements RecipientVariants {
   toWire(): WireMessage {
     const sse = this.primary.toWire() as Exclude<WireMessage, { type: 'envelope' }>;
     return { type: 'envelope', text: this.jsonFrame().text, sse };
+  }
+
+  /**
+   * Set when MessagePack refused the event (data JSON accepts but MessagePack does not, such as a
+   * `Symbol`): its recipients were passed over, the others received it, and no connection closed.
+   */
+  get refusal(): UnencodableMessageError | undefined {
+    return this.msgpackRefusal;
+  }
+
+  private msgpackFrame(): OutboundMessage | undefined {
+    if (this.msgpackRefusal !== undefined) return undefined;
+    try {
+      this.msgpack = OutboundMessage.binary(
+        msgpackEnvelopeCodec.encode(this.envelope) as Uint8Array,
+      );
+    } catch (cause) {
+      this.msgpackRefusal = new UnencodableMessageError(
+        `event "${this.envelope.event}"`,
+        MSGPACK_SUBPROTOCOL,
+        cause,
+      );
+    }
+    return this.msgpack;
   }
 
   private jsonFrame(): OutboundMessage {

@@ -173,33 +173,58 @@ export class GatewaySession {
       return;
     }
     if (isThenable(result) || isObservable(result)) {
-      this.track(envelope, result, (error) => this.fail(handler, envelope, error), settled);
+      this.track(
+        envelope,
+        result,
+        handler.source,
+        (error) => this.fail(handler, envelope, error),
+        settled,
+      );
       return;
     }
-    if (envelope.id !== undefined) this.channel.reply(envelope.id, result);
+    if (envelope.id !== undefined) this.reply(envelope.id, envelope, result, handler.source);
     settled?.();
   }
 
   /** A value, promise or Observable settles into the reply (an Observable's last value). */
   private settleResult(envelope: EventEnvelope, result: unknown, source: string): void {
     if (isThenable(result) || isObservable(result)) {
-      this.track(envelope, result, (error) => this.replyFailure(envelope, error, source));
+      this.track(envelope, result, source, (error) => this.replyFailure(envelope, error, source));
       return;
     }
-    if (envelope.id !== undefined) this.channel.reply(envelope.id, result);
+    if (envelope.id !== undefined) this.reply(envelope.id, envelope, result, source);
+  }
+
+  /**
+   * Sends the reply to a request. A value the codec cannot encode went out as the `INTERNAL`
+   * error reply instead (the connection stays open); the cause is logged here, once.
+   */
+  private reply(id: MessageId, envelope: EventEnvelope, value: unknown, source: string): void {
+    const refused = this.channel.reply(id, value);
+    if (refused !== undefined) this.logUnencodable(refused, envelope, source);
+  }
+
+  private logUnencodable(error: Error, envelope: EventEnvelope, source: string): void {
+    this.logger.error(
+      `${source} failed on event "${envelope.event}": ${error.message}`,
+      error.stack,
+    );
   }
 
   /** Waits for an asynchronous result; the wait counts against the pending-replies bound. */
   private track(
     envelope: EventEnvelope,
     result: PromiseLike<unknown> | Observable<unknown>,
+    source: string,
     onError: (error: unknown) => void,
     settled?: () => void,
   ): void {
     this.channel.pendingReplies += 1;
     const done = (value: unknown) => {
       this.channel.pendingReplies -= 1;
-      if (envelope.id !== undefined && !this.conn.isClosed) this.channel.reply(envelope.id, value);
+      if (envelope.id !== undefined && !this.conn.isClosed) {
+        this.reply(envelope.id, envelope, value, source);
+      }
       settled?.();
     };
     const failed = (error: unknown) => {
@@ -264,7 +289,9 @@ export class GatewaySession {
       const stack = error instanceof Error ? error.stack : String(error);
       this.logger.error(`${source} failed on event "${envelope.event}"`, stack);
     }
-    if (!this.conn.isClosed) this.channel.sendError(envelope.id, mapped.error);
+    if (this.conn.isClosed) return;
+    const refused = this.channel.sendError(envelope.id, mapped.error);
+    if (refused !== undefined) this.logUnencodable(refused, envelope, source);
   }
 
   /** The connection closed: pending requests rejected, subscriptions ended, `@OnDisconnect`. */

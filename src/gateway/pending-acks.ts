@@ -23,7 +23,10 @@ export class PendingAcks {
     return this.pending.size;
   }
 
-  /** Registers a request; `send` is called with its id. */
+  /**
+   * Registers a request; `send` is called with its id. When `send` throws (the payload cannot be
+   * encoded), the request is forgotten at once and the promise rejects with what it threw.
+   */
   create(event: string, timeoutMs: number, send: (id: number) => void): Promise<unknown> {
     const id = this.nextId++;
     return new Promise<unknown>((resolve, reject) => {
@@ -32,7 +35,13 @@ export class PendingAcks {
         reject(new AckTimeoutError(event, timeoutMs));
       }, timeoutMs);
       this.pending.set(id, { resolve, reject, timer });
-      send(id);
+      try {
+        send(id);
+      } catch (error) {
+        this.pending.delete(id);
+        clearTimeout(timer);
+        reject(error);
+      }
     });
   }
 

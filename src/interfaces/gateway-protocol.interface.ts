@@ -11,7 +11,10 @@ export interface EnvelopeChannel {
   readonly connection: StreamingConnection;
   /** The codec this connection speaks (JSON text or MessagePack binary). */
   readonly codec: EnvelopeCodec;
-  /** Encodes and sends one envelope to this connection. */
+  /**
+   * Encodes and sends one envelope to this connection; throws `UnencodableMessageError` (nothing
+   * sent, the connection stays open) when the codec refuses it.
+   */
   send(envelope: Envelope): void;
   /**
    * Holds live events of `room` for this connection (they are buffered, not sent) until

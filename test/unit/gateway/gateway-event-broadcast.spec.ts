@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { Packr } from 'msgpackr';
 import type { BaseConnection } from '../../../src/connection/base.connection.js';
 import { GATEWAY_CODEC_KEY } from '../../../src/gateway/gateway-channel.js';
+import { UnencodableMessageError } from '../../../src/errors/unencodable-message.error.js';
 import { GatewayEventBroadcast } from '../../../src/gateway/gateway-event-broadcast.js';
 import { msgpackEnvelopeCodec } from '../../../src/wire/msgpack-envelope.codec.js';
 
@@ -91,5 +92,38 @@ describe('GatewayEventBroadcast', () => {
       GatewayEventBroadcast.fromWire({ type: 'envelope', text: '{"id":1,"data":2}', sse }),
       undefined,
     );
+  });
+
+  it('throws UnencodableMessageError before any delivery when JSON refuses the data', () => {
+    const data: Record<string, unknown> = {};
+    data.self = data;
+    assert.throws(
+      () => GatewayEventBroadcast.of({ event: 'loop', data }),
+      (error: unknown) =>
+        error instanceof UnencodableMessageError &&
+        error.code === 'UNENCODABLE_MESSAGE' &&
+        error.message.includes('event "loop"'),
+    );
+    assert.throws(
+      () => GatewayEventBroadcast.of({ event: 'big', data: 1n }),
+      UnencodableMessageError,
+    );
+  });
+
+  it('passes over MessagePack recipients when only MessagePack refuses, and records why', () => {
+    const broadcast = GatewayEventBroadcast.of({ event: 'odd', data: { s: Symbol('x'), n: 1 } });
+    assert.equal(broadcast.refusal, undefined);
+    assert.equal(
+      broadcast.variantFor(recipient('websocket', 'forge.v1.json'))?.text,
+      '{"event":"odd","data":{"n":1}}',
+    );
+    const calls = countingPacks(() => {
+      assert.equal(broadcast.variantFor(recipient('websocket', 'forge.v1.msgpack')), undefined);
+      assert.equal(broadcast.variantFor(recipient('webtransport', 'forge.v1.msgpack')), undefined);
+    });
+    assert.equal(calls, 1, 'tried once for all MessagePack recipients');
+    const refusal: unknown = broadcast.refusal;
+    assert.ok(refusal instanceof UnencodableMessageError);
+    assert.equal(refusal.codec, 'forge.v1.msgpack');
   });
 });

@@ -44,4 +44,14 @@ describe('pending acks', () => {
     assert.equal(acks.size, 0);
     for (const answer of answers) await assert.rejects(answer, ConnectionClosedError);
   });
+
+  it('rejects with what sending threw and frees the entry at once', async () => {
+    const acks = new PendingAcks();
+    const refusal = new Error('cannot encode');
+    const answer = acks.create('question', 60_000, () => {
+      throw refusal;
+    });
+    assert.equal(acks.size, 0, 'no entry (nor timer) left behind');
+    await assert.rejects(answer, (error: unknown) => error === refusal);
+  });
 });
