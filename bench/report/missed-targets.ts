@@ -27,10 +27,41 @@ function clientsOf(scenario: string): number {
   return Number(/(\d+) client/.exec(scenario)?.[1] ?? NaN);
 }
 
+/** The median of the round-by-round ratios of two rows' per-CPU rates (ratio of medians without). */
+function pairedCpuRatio(subject: EchoRow, baseline: EchoRow): number {
+  const a = subject.roundRatesPerCpu;
+  const b = baseline.roundRatesPerCpu;
+  if (!a || !b || a.length === 0 || a.length !== b.length) {
+    return subject.roundTripsPerServerCpuSec / baseline.roundTripsPerServerCpuSec;
+  }
+  const ratios = a.map((value, i) => value / b[i]).sort((x, y) => x - y);
+  const mid = ratios.length >> 1;
+  return ratios.length % 2 === 1 ? ratios[mid] : (ratios[mid - 1] + ratios[mid]) / 2;
+}
+
+/**
+ * The library on Fastify runs the same message path as on Express (only the HTTP server under
+ * the upgrade differs): how far apart the two land against raw `ws` in one run is how finely
+ * that run can tell such ratios apart.
+ */
+function sameCodeControl(fastify: EchoRow | undefined, express: EchoRow, raw: EchoRow): string {
+  if (!fastify) return '';
+  const onFastify = pairedCpuRatio(fastify, raw);
+  const onExpress = pairedCpuRatio(express, raw);
+  return (
+    ` Control: the library on Fastify, the same message path behind another HTTP server, ` +
+    `measured ${onFastify.toFixed(2)}× raw \`ws\` per CPU-second in the same run ` +
+    `(${onExpress.toFixed(2)}× on Express), so this run does not resolve differences of ` +
+    `${pct(Math.abs(onFastify - onExpress))} or less.`
+  );
+}
+
 function explainEcho(check: RatioCheck, results: BenchResults, label: Label): string | undefined {
   const clients = clientsOf(check.scenario);
   const rows = (results.scenarios.echo ?? []).filter(measured<EchoRow>);
-  const row = (id: string) => rows.find((r) => r.contender === id && r.clients === clients);
+  const inFlight = Number(/(\d+) in flight/.exec(check.scenario)?.[1] ?? 1);
+  const row = (id: string) =>
+    rows.find((r) => r.contender === id && r.clients === clients && (r.inFlight ?? 1) === inFlight);
   const peerName = Object.keys(ECHO_PEERS).find((name) => check.description.endsWith(name));
   const forgeRow = row('forge');
   const forge = forgeRow && costOf(forgeRow);
@@ -48,7 +79,8 @@ function explainEcho(check: RatioCheck, results: BenchResults, label: Label): st
       `system calls).` +
       (Number.isFinite(spread)
         ? ` Their throughput moved by up to ${pct(spread)} between rounds in this run.`
-        : '')
+        : '') +
+      sameCodeControl(row('forge-fastify'), forgeRow, peerRow)
     );
   }
   const target = check.target;
