@@ -54,10 +54,15 @@ describe('sample: chat.send while the room history (Redis) is unreachable', () =
     });
 
     proxy.restore();
-    const accepted = await waitFor(async () => {
-      const reply = await sender.request('chat.send', { text: 'after' });
-      return reply.error === undefined ? reply : undefined;
-    }, 'chat.send to be acknowledged again');
+    // Reconnecting (backoff up to 1 s a try) can take several tries on a busy machine.
+    const accepted = await waitFor(
+      async () => {
+        const reply = await sender.request('chat.send', { text: 'after' });
+        return reply.error === undefined ? reply : undefined;
+      },
+      'chat.send to be acknowledged again',
+      20_000,
+    );
     const offset = String((accepted.data as { offset?: string }).offset);
     assert.match(offset, /^.+:\d+$/);
     assert.doesNotMatch(offset, /^lost-/, 'the offset is one the history holds');
