@@ -90,7 +90,7 @@ export {
 export { StreamingLoggingInterceptor } from './interceptors/streaming-logging.interceptor.js';
 export { StreamingMetrics, DEFAULT_METRICS_PREFIX } from './metrics/streaming-metrics.service.js';
 export { StreamingMetricsController } from './metrics/streaming-metrics.controller.js';
-export { DEFAULT_LATENCY_BUCKETS } from './metrics/latency-histograms.js';
+export { DEFAULT_LATENCY_BUCKETS } from './metrics/latency-buckets.js';
 export {
   StreamingHealthIndicator,
   type StreamingHealthResult,
@@ -157,6 +157,7 @@ export type {
   SseConfig,
   StreamingConfig,
   StreamingJwtOptions,
+  MetricsRegistry,
   StreamingMetricsConfig,
   WebSocketConfig,
   WebTransportConfig,

@@ -1,4 +1,3 @@
-import type { Registry as PromRegistry } from 'prom-client';
 import type { RoomHistoryLimits, StreamingAdapter } from './streaming-adapter.interface.js';
 import type { StreamingMiddleware } from './streaming-middleware.interface.js';
 
@@ -167,6 +166,19 @@ export interface StreamingConfig {
 }
 
 /**
+ * The part of a `prom-client` `Registry` the metrics use; a `Registry` is one. Declared here so
+ * that the package's types do not need `prom-client` (an optional peer) to be installed.
+ */
+export interface MetricsRegistry {
+  /** The exposition format's content type. */
+  readonly contentType: string;
+  /** Every metric of the registry, in the exposition format. */
+  metrics(): Promise<string>;
+  /** Removes one metric by name (on shutdown). */
+  removeSingleMetric(name: string): void;
+}
+
+/**
  * Prometheus metrics of this instance, registered through `prom-client` (an optional peer:
  * `npm install prom-client`). Served by `StreamingMetricsController` (`GET /metrics`) when the
  * app mounts it, or read with `StreamingMetrics.metrics()`.
@@ -175,7 +187,7 @@ export interface StreamingMetricsConfig {
   /** Registers the metrics at start-up. Default false. */
   enabled?: boolean;
   /** The registry to register in. Default `prom-client`'s global `register`. */
-  registry?: PromRegistry;
+  registry?: MetricsRegistry;
   /** Prefix of every metric name. Default `'forge_streaming_'`. */
   prefix?: string;
   /** Upper bounds of the latency histograms' buckets, in seconds. Default 0.5 ms to 10 s. */

@@ -67,7 +67,9 @@ export class StreamingMetrics implements OnModuleInit, OnModuleDestroy {
     const options = this.config.metrics;
     if (!options?.enabled) return;
     const prom = loadPromClient();
-    this.registry = options.registry ?? prom.register;
+    // A registry passed in is a prom-client `Registry` (metrics register in it); the config types
+    // it structurally so that the package types need no prom-client.
+    this.registry = (options.registry as Registry | undefined) ?? prom.register;
     this.define(prom, this.registry, options.prefix ?? DEFAULT_METRICS_PREFIX, options.buckets);
   }
 

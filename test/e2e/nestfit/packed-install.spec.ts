@@ -227,6 +227,44 @@ describe(
       assert.equal(result.code, 0, `tsc found errors:\n${result.stdout}${result.stderr}`);
     });
 
+    test('the subpaths that need no optional peer type-check without skipLibCheck', async () => {
+      // No ioredis, @nats-io/*, prom-client or @nestjs/terminus is installed in this app: the
+      // types of these entry points must not reach for them.
+      const subpaths = ['.', './adapter', './client', './testing'];
+      writeFileSync(
+        join(app, 'strict-types-check.ts'),
+        subpaths
+          .map((subpath, i) => `import * as m${i} from '${manifest.name}${subpath.slice(1)}';`)
+          .join('\n') +
+          `\nexport const loaded = [${subpaths.map((_, i) => `m${i}`).join(', ')}];\n` +
+          `import type { StreamingConfig } from '${manifest.name}';\n` +
+          `export const config: StreamingConfig = { metrics: { enabled: true, prefix: 'app_' } };\n`,
+      );
+      writeFileSync(
+        join(app, 'tsconfig.strict.json'),
+        JSON.stringify({
+          compilerOptions: {
+            module: 'NodeNext',
+            moduleResolution: 'NodeNext',
+            target: 'ES2022',
+            strict: true,
+            noEmit: true,
+            experimentalDecorators: true,
+            typeRoots: [join(root, 'node_modules', '@types')],
+            types: ['node'],
+            skipLibCheck: false,
+          },
+          files: ['strict-types-check.ts'],
+        }),
+      );
+      const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+      const result = await run(process.execPath, [tsc, '-p', 'tsconfig.strict.json'], app, 120_000);
+      const own = (result.stdout + result.stderr)
+        .split('\n')
+        .filter((line) => line.includes(`node_modules/${manifest.name}/`));
+      assert.deepEqual(own, [], `errors in the package's own types:\n${result.stdout}`);
+    });
+
     test('a missing optional peer (ioredis) fails with a clear error only when used', async () => {
       assert.equal(existsSync(join(app, 'node_modules', 'ioredis')), false);
       const result = await script(
