@@ -192,20 +192,23 @@ describe(
       }
     });
 
-    test('the package types resolve for every subpath under NodeNext resolution', async () => {
-      const subpaths = Object.keys(manifest.exports).filter((key) => key !== './package.json');
+    /** Type-checks, in the consumer app, a file importing `subpaths` and then `extra` code. */
+    async function typeCheck(
+      name: string,
+      subpaths: readonly string[],
+      extra: string,
+      skipLibCheck: boolean,
+    ): Promise<Run> {
       writeFileSync(
-        join(app, 'types-check.ts'),
+        join(app, `${name}.ts`),
         subpaths
           .map((subpath, i) => `import * as m${i} from '${manifest.name}${subpath.slice(1)}';`)
           .join('\n') +
           `\nexport const loaded = [${subpaths.map((_, i) => `m${i}`).join(', ')}];\n` +
-          `import { ForgeStreamingModule, type StreamingConfig } from '${manifest.name}';\n` +
-          `const config: StreamingConfig = { websocket: { pingPeriod: 30_000 } };\n` +
-          `export const mod = ForgeStreamingModule.forRoot(config);\n`,
+          extra,
       );
       writeFileSync(
-        join(app, 'tsconfig.json'),
+        join(app, `tsconfig.${name}.json`),
         JSON.stringify({
           compilerOptions: {
             module: 'NodeNext',
@@ -216,49 +219,39 @@ describe(
             experimentalDecorators: true,
             typeRoots: [join(root, 'node_modules', '@types')],
             types: ['node'],
-            // as a new Nest project's tsconfig has it: the optional peers' types may be absent
-            skipLibCheck: true,
+            skipLibCheck,
           },
-          files: ['types-check.ts'],
+          files: [`${name}.ts`],
         }),
       );
       const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-      const result = await run(process.execPath, [tsc, '-p', 'tsconfig.json'], app, 120_000);
+      return run(process.execPath, [tsc, '-p', `tsconfig.${name}.json`], app, 120_000);
+    }
+
+    test('the package types resolve for every subpath under NodeNext resolution', async () => {
+      const subpaths = Object.keys(manifest.exports).filter((key) => key !== './package.json');
+      // skipLibCheck as a new Nest project's tsconfig has it: the optional peers' types may be absent
+      const result = await typeCheck(
+        'types-check',
+        subpaths,
+        `import { ForgeStreamingModule, type StreamingConfig } from '${manifest.name}';\n` +
+          `const config: StreamingConfig = { websocket: { pingPeriod: 30_000 } };\n` +
+          `export const mod = ForgeStreamingModule.forRoot(config);\n`,
+        true,
+      );
       assert.equal(result.code, 0, `tsc found errors:\n${result.stdout}${result.stderr}`);
     });
 
     test('the subpaths that need no optional peer type-check without skipLibCheck', async () => {
       // No ioredis, @nats-io/*, prom-client or @nestjs/terminus is installed in this app: the
       // types of these entry points must not reach for them.
-      const subpaths = ['.', './adapter', './client', './testing'];
-      writeFileSync(
-        join(app, 'strict-types-check.ts'),
-        subpaths
-          .map((subpath, i) => `import * as m${i} from '${manifest.name}${subpath.slice(1)}';`)
-          .join('\n') +
-          `\nexport const loaded = [${subpaths.map((_, i) => `m${i}`).join(', ')}];\n` +
-          `import type { StreamingConfig } from '${manifest.name}';\n` +
+      const result = await typeCheck(
+        'strict-types-check',
+        ['.', './adapter', './client', './testing'],
+        `import type { StreamingConfig } from '${manifest.name}';\n` +
           `export const config: StreamingConfig = { metrics: { enabled: true, prefix: 'app_' } };\n`,
+        false,
       );
-      writeFileSync(
-        join(app, 'tsconfig.strict.json'),
-        JSON.stringify({
-          compilerOptions: {
-            module: 'NodeNext',
-            moduleResolution: 'NodeNext',
-            target: 'ES2022',
-            strict: true,
-            noEmit: true,
-            experimentalDecorators: true,
-            typeRoots: [join(root, 'node_modules', '@types')],
-            types: ['node'],
-            skipLibCheck: false,
-          },
-          files: ['strict-types-check.ts'],
-        }),
-      );
-      const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-      const result = await run(process.execPath, [tsc, '-p', 'tsconfig.strict.json'], app, 120_000);
       const own = (result.stdout + result.stderr)
         .split('\n')
         .filter((line) => line.includes(`node_modules/${manifest.name}/`));
