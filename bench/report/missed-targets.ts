@@ -4,6 +4,7 @@ import type { IdleRow } from '../scenarios/idle.scenario.js';
 import type { SseRow } from '../scenarios/sse-fanout.scenario.js';
 import { measured, type BenchResults, type RatioCheck } from './bench-results.js';
 import { costOf, echoPeerExplanation } from './cpu-section.js';
+import { echoRate, rateRatio } from './ratios.js';
 
 type Label = (id: string) => string;
 
@@ -27,18 +28,6 @@ function clientsOf(scenario: string): number {
   return Number(/(\d+) client/.exec(scenario)?.[1] ?? NaN);
 }
 
-/** The median of the round-by-round ratios of two rows' per-CPU rates (ratio of medians without). */
-function pairedCpuRatio(subject: EchoRow, baseline: EchoRow): number {
-  const a = subject.roundRatesPerCpu;
-  const b = baseline.roundRatesPerCpu;
-  if (!a || !b || a.length === 0 || a.length !== b.length) {
-    return subject.roundTripsPerServerCpuSec / baseline.roundTripsPerServerCpuSec;
-  }
-  const ratios = a.map((value, i) => value / b[i]).sort((x, y) => x - y);
-  const mid = ratios.length >> 1;
-  return ratios.length % 2 === 1 ? ratios[mid] : (ratios[mid - 1] + ratios[mid]) / 2;
-}
-
 /**
  * The library on Fastify runs the same message path as on Express (only the HTTP server under
  * the upgrade differs): how far apart the two land against raw `ws` in one run is how finely
@@ -46,8 +35,9 @@ function pairedCpuRatio(subject: EchoRow, baseline: EchoRow): number {
  */
 function sameCodeControl(fastify: EchoRow | undefined, express: EchoRow, raw: EchoRow): string {
   if (!fastify) return '';
-  const onFastify = pairedCpuRatio(fastify, raw);
-  const onExpress = pairedCpuRatio(express, raw);
+  const onFastify = rateRatio(echoRate(fastify, true), echoRate(raw, true));
+  const onExpress = rateRatio(echoRate(express, true), echoRate(raw, true));
+  if (onFastify === undefined || onExpress === undefined) return '';
   return (
     ` Control: the library on Fastify, the same message path behind another HTTP server, ` +
     `measured ${onFastify.toFixed(2)}× raw \`ws\` per CPU-second in the same run ` +

@@ -21,6 +21,10 @@ function endTick(): void {
   if (pending.length === 0) return;
   const list = pending;
   pending = [];
+  uncorkAll(list);
+}
+
+function uncorkAll(list: readonly TickCorkable[]): void {
   for (const writer of list) writer.uncorkTick();
 }
 
@@ -54,7 +58,7 @@ export function trackWriteTurn(): void {
 /**
  * Where a direct write stands, for lazy corking without a timer per write: the callback run it
  * happened in (always) and the write tick (only when the turn is tracked, 0 otherwise). A writer
- * keeps both and asks {@link wroteThisTurn} before its next write.
+ * keeps both and asks {@link wroteThisRun} and {@link wroteThisTick} before its next write.
  */
 export interface WriteStamp {
   run: number;
@@ -92,11 +96,6 @@ export function wroteThisTick(stamp: WriteStamp): boolean {
   return scheduled && stamp.tick === tick;
 }
 
-/** Whether the write recorded in `stamp` happened in the current run or tracked tick. */
-export function wroteThisTurn(stamp: WriteStamp): boolean {
-  return wroteThisRun(stamp) || wroteThisTick(stamp);
-}
-
 let jobPending: TickCorkable[] = [];
 /** Whether the end of the current job is queued. */
 let jobQueued = false;
@@ -105,7 +104,7 @@ function endJob(): void {
   jobQueued = false;
   const list = jobPending;
   jobPending = [];
-  for (const writer of list) writer.uncorkTick();
+  uncorkAll(list);
 }
 
 /**

@@ -82,19 +82,18 @@ export class GatewayChannel implements EnvelopeChannel {
     id: MessageId | undefined,
     envelope: Envelope,
   ): UnencodableMessageError | undefined {
-    let frame: string | Uint8Array;
     try {
-      frame = this.codec.encode(envelope);
-    } catch (cause) {
-      const internal: Envelope =
+      this.send(envelope);
+      return undefined;
+    } catch (error) {
+      if (!(error instanceof UnencodableMessageError)) throw error;
+      this.send(
         id === undefined
           ? { event: RESERVED_EVENTS.error, error: INTERNAL_ERROR }
-          : { id, error: INTERNAL_ERROR };
-      this.deliver(this.codec.encode(internal));
-      return new UnencodableMessageError(describe(envelope), this.codec.subprotocol, cause);
+          : { id, error: INTERNAL_ERROR },
+      );
+      return error;
     }
-    this.deliver(frame);
-    return undefined;
   }
 
   private deliver(frame: string | Uint8Array): boolean {

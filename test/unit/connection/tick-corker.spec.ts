@@ -8,7 +8,6 @@ import {
   uncorkAtEndOfTick,
   wroteThisRun,
   wroteThisTick,
-  wroteThisTurn,
   type WriteStamp,
 } from '../../../src/connection/tick-corker.js';
 
@@ -19,11 +18,11 @@ describe('tick corker', () => {
   test('a write is of this turn within its callback run, and not once the run ended', async () => {
     await nextTurn();
     const stamp: WriteStamp = { run: 0, tick: 0 };
-    assert.equal(wroteThisTurn(stamp), false, 'a fresh stamp is no write');
+    assert.equal(wroteThisRun(stamp), false, 'a fresh stamp is no write');
     stampWrite(stamp);
-    assert.equal(wroteThisTurn(stamp), true);
+    assert.equal(wroteThisRun(stamp), true);
     await afterMicrotasks();
-    assert.equal(wroteThisTurn(stamp), false, 'a later callback writes directly again');
+    assert.equal(wroteThisRun(stamp), false, 'a later callback writes directly again');
   });
 
   test('a direct write schedules no setImmediate; a tracked turn schedules one', async () => {
@@ -54,9 +53,9 @@ describe('tick corker', () => {
     await Promise.resolve();
     await Promise.resolve();
     await new Promise<void>((resolve) => queueMicrotask(resolve));
-    assert.equal(wroteThisTurn(stamp), true, 'same tick: a second write corks');
+    assert.equal(wroteThisTick(stamp), true, 'same tick: a second write corks');
     await nextTurn();
-    assert.equal(wroteThisTurn(stamp), false, 'the tick ended with the turn');
+    assert.equal(wroteThisTick(stamp), false, 'the tick ended with the turn');
   });
 
   test('a write in a tracked turn is of this tick; an untracked one only of this run', async () => {
