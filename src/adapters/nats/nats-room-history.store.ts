@@ -150,10 +150,14 @@ export class NatsRoomHistoryStore implements RoomHistoryStore {
     const last = await lastOnSubject(handles.jsm, stream, subject);
     if (!last) return { recovered: false, reason: 'unknown-room' };
     if (position.seq > last.seq) return { recovered: false, reason: 'epoch-changed' };
-    const anchor = await messageAt(handles.jsm, stream, position.seq);
+    // Seq 0 stands for the start of the epoch: every event of it is wanted, which the stream
+    // still holds only when it never dropped a message.
+    const fromStart = position.seq === 0;
+    const anchor = fromStart ? undefined : await messageAt(handles.jsm, stream, position.seq);
     if (anchor && anchor.subject !== subject) return { recovered: false, reason: 'epoch-changed' };
     if (position.seq === last.seq) return { recovered: true, entries: [] };
-    if (!anchor) return { recovered: false, reason: 'too-old' };
+    if (fromStart ? info.state.first_seq > 1 : !anchor)
+      return { recovered: false, reason: 'too-old' };
     const records = await readRange(handles, stream, position.seq + 1, last.seq, subject);
     const events = records.map((record) => ({ record, stored: decode(record) }));
     const newest = events.at(-1)?.stored;

@@ -117,6 +117,26 @@ describe('JetStream room history', () => {
     });
   });
 
+  test('seq 0 of the epoch asks for every event of the room, too-old once the stream dropped one', async () => {
+    await handles.jsm.streams.delete(names.roomHistoryStream);
+    const first = await store.append('r5', 'e', 1, LIMITS);
+    await store.append('other', 'e', 0, LIMITS);
+    const second = await store.append('r5', 'e', 2, LIMITS);
+    const epoch = first.offset.split(':')[0];
+    assert.deepEqual(await store.since('r5', `${epoch}:0`), {
+      recovered: true,
+      entries: [
+        { offset: first.offset, event: 'e', data: 1, at: first.at },
+        { offset: second.offset, event: 'e', data: 2, at: second.at },
+      ],
+    });
+    for (let n = 3; n <= 5; n += 1) await store.append('r5', 'e', n, LIMITS);
+    assert.deepEqual(await store.since('r5', `${epoch}:0`), {
+      recovered: false,
+      reason: 'too-old',
+    });
+  });
+
   test('events older than ttlMs are gone: too-old', async () => {
     const limits = { size: 100, ttlMs: 40 };
     const first = await store.append('r4', 'e', 1, limits);
