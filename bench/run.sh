@@ -16,5 +16,10 @@ fi
 if [ -z "${BENCH_SERVER_CPU+set}" ] && command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
   export BENCH_SERVER_CPU="$(($(nproc) - 1))"
 fi
+# In the closed-loop scenarios the load generator runs on the other CPUs (BENCH_LOAD_CPUS, a
+# taskset list; set it empty to leave the load generator unpinned).
+if [ -z "${BENCH_LOAD_CPUS+set}" ] && [ -n "${BENCH_SERVER_CPU:-}" ]; then
+  export BENCH_LOAD_CPUS="$(seq 0 $(($(nproc) - 1)) | grep -vx "$BENCH_SERVER_CPU" | paste -sd, -)"
+fi
 node dist/bench/runner.js --mode "$mode" --out "bench/results/$mode.json" "$@"
 node dist/bench/report/render.js "bench/results/$mode.json" BENCHMARKS.md bench/results/chart.svg

@@ -30,6 +30,7 @@ import { runScaleOut } from './scenarios/scale-out.scenario.js';
 import { runSlowConsumer } from './scenarios/slow-consumer.scenario.js';
 import { runSseFanout } from './scenarios/sse-fanout.scenario.js';
 import { runWebTransport } from './scenarios/web-transport.scenario.js';
+import { loadCpus, withLoadPinned } from './load/load-cpu-pinning.js';
 import { loadUws } from './server/uws.server.js';
 import { CONTENDERS, isContenderId, type ContenderId } from './server/contenders.js';
 
@@ -67,6 +68,7 @@ function machine(): MachineInfo {
     kernel: release(),
     openFilesLimit: openFilesLimit(),
     serverCpu: process.env.BENCH_SERVER_CPU || undefined,
+    loadCpus: loadCpus(),
   };
 }
 
@@ -121,14 +123,18 @@ async function main(): Promise<void> {
     console.log(`  (${name}: ${Math.round((Date.now() - begun) / 1000)} s)`);
     return result;
   };
-  results.echo = await step('echo', () => runEcho(context));
+  results.echo = await step('echo', () => withLoadPinned(() => runEcho(context)));
   results.fanout = await step('fanout', () => runFanout(context));
   results.idle = await step('idle', () => runIdle(context));
   results.sse = await step('sse', () => runSseFanout(context));
   results.handshake = await step('handshake', () => runHandshake(context));
   results.slowConsumer = await step('slow', () => runSlowConsumer(context));
-  results.webTransport = await step('webtransport', () => runWebTransport(context));
-  results.gatewayEcho = await step('gateway-echo', () => runGatewayEcho(context));
+  results.webTransport = await step('webtransport', () =>
+    withLoadPinned(() => runWebTransport(context)),
+  );
+  results.gatewayEcho = await step('gateway-echo', () =>
+    withLoadPinned(() => runGatewayEcho(context)),
+  );
   results.gatewayBroadcast = await step('gateway-broadcast', () => runGatewayBroadcast(context));
   results.restBroadcast = await step('rest-broadcast', () => runRestBroadcast(context));
   results.reconnectStorm = await step('reconnect-storm', () => runReconnectStorm(context));

@@ -22,6 +22,8 @@ export interface MachineInfo {
   readonly openFilesLimit: string;
   /** The CPU every server process was pinned to (`BENCH_SERVER_CPU`), when they were. */
   readonly serverCpu?: string;
+  /** The CPUs the load generator was pinned to for the closed-loop scenarios (`BENCH_LOAD_CPUS`). */
+  readonly loadCpus?: string;
 }
 
 /** One target check: a ratio between two contenders measured in the same run. */

@@ -5,6 +5,7 @@ import type { SseRow } from '../scenarios/sse-fanout.scenario.js';
 import { measured, type BenchResults, type RatioCheck } from './bench-results.js';
 import { costOf, echoPeerExplanation } from './cpu-section.js';
 import { echoRate, rateRatio } from './ratios.js';
+import { explainGatewayReply } from './gateway-missed-targets.js';
 
 type Label = (id: string) => string;
 
@@ -38,6 +39,13 @@ function sameCodeControl(fastify: EchoRow | undefined, express: EchoRow, raw: Ec
   const onFastify = rateRatio(echoRate(fastify, true), echoRate(raw, true));
   const onExpress = rateRatio(echoRate(express, true), echoRate(raw, true));
   if (onFastify === undefined || onExpress === undefined) return '';
+  if (Math.abs(onFastify - onExpress) < 0.01) {
+    return (
+      ` Control: the library on Fastify, the same message path behind another HTTP server, ` +
+      `measured ${onFastify.toFixed(2)}× raw \`ws\` per CPU-second in the same run, as on ` +
+      `Express (${onExpress.toFixed(2)}×): the gap shows on both HTTP servers.`
+    );
+  }
   return (
     ` Control: the library on Fastify, the same message path behind another HTTP server, ` +
     `measured ${onFastify.toFixed(2)}× raw \`ws\` per CPU-second in the same run ` +
@@ -176,7 +184,8 @@ function explainIdle(check: RatioCheck, results: BenchResults): string | undefin
 
 /**
  * One line per target that was not met, with what the same run's data says about it: profiles
- * for echo, the server's CPU share for fan-out rates, the per-connection split for memory.
+ * for echo, the server's CPU share for fan-out rates, the per-connection split for memory, the
+ * raw `ws` floor for gateway request/reply.
  */
 export function renderMissedTargets(results: BenchResults, label: Label): string[] {
   const missed = results.ratios.filter((r) => r.pass === false);
@@ -193,7 +202,9 @@ export function renderMissedTargets(results: BenchResults, label: Label): string
             ? explainIdle(check, results)
             : check.scenario.startsWith('SSE')
               ? explainSse(check, results, label)
-              : undefined) ?? 'No further data in this run.';
+              : check.scenario.startsWith('gateway request/reply')
+                ? explainGatewayReply(check, results, label)
+                : undefined) ?? 'No further data in this run.';
     const key = `${check.scenario}\n${explanation}`;
     const heads = groups.get(key) ?? [];
     heads.push(

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BenchResults, RatioCheck } from '../../../../bench/report/bench-results.js';
 import { renderMissedTargets } from '../../../../bench/report/missed-targets.js';
+import { TINY_RUN_HEADER } from './run-header.fixture.js';
 import type { EchoRow } from '../../../../bench/scenarios/echo.scenario.js';
 import type { SseRow } from '../../../../bench/scenarios/sse-fanout.scenario.js';
 import type { ContenderId } from '../../../../bench/server/contenders.js';
@@ -34,11 +35,7 @@ function check(scenario: string, description: string, metric: string, value: num
 }
 
 const results = {
-  schema: 1,
-  mode: 'tiny',
-  startedAt: '',
-  durationSeconds: 0,
-  machine: { cpus: 2 } as BenchResults['machine'],
+  ...TINY_RUN_HEADER,
   contenders: { forge: 'forge', 'socket.io': 'Socket.IO', 'ws-naive': 'raw ws' },
   scenarios: {
     // 100 µs per round trip, 10 % own code: a floor of 90 µs against Socket.IO's 150 µs.
@@ -155,4 +152,27 @@ test('a missed SSE ratio is explained by its round-by-round spread', () => {
   } satisfies BenchResults;
   const [line] = renderMissedTargets(sse, (id) => id).filter((l) => l.startsWith('- '));
   assert.match(line, /ranged from 0\.60× to 1\.00×, and met the target in 2 of 4 rounds/);
+});
+
+test('the same-code control says when the Fastify and Express builds agree', () => {
+  const echo = [
+    echoRow('forge', 9_000, 9_000, 0.1),
+    echoRow('forge-fastify', 9_000, 9_000, 0.1),
+    echoRow('ws-naive', 10_000, 10_000, 0),
+  ];
+  const agreeing = {
+    ...results,
+    scenarios: { echo },
+    ratios: [
+      check(
+        'echo, 100 clients',
+        'onMessage form: server CPU per round trip vs raw ws',
+        'round trips per server CPU-s',
+        0.9,
+      ),
+    ],
+  } satisfies BenchResults;
+  const [line] = renderMissedTargets(agreeing, (id) => id).filter((l) => l.startsWith('- '));
+  assert.match(line, /measured 0\.90× raw `ws` per CPU-second in the same run, as on Express/);
+  assert.doesNotMatch(line, /differences of 0 %/);
 });
