@@ -16,6 +16,12 @@ export interface BenchSizes {
   readonly echoRounds: number;
   /** Seconds of one echo window. */
   readonly echoRoundSeconds: number;
+  /**
+   * Seconds of unrecorded load right before every echo window: each server sat idle through the
+   * other contenders' windows, and the first moments after an idle spell cost more (a large hot
+   * path more than a small one) than steady load does.
+   */
+  readonly echoWarmSeconds: number;
   /** Client counts for WebSocket broadcast fan-out. */
   readonly fanoutClients: readonly number[];
   /** Payload sizes (bytes) for fan-out. */
@@ -78,6 +84,7 @@ const SIZES: Record<BenchMode, BenchSizes> = {
     echoClients: [1, 4],
     echoRounds: 1,
     echoRoundSeconds: 0.3,
+    echoWarmSeconds: 0.05,
     fanoutClients: [20],
     fanoutPayloads: [60],
     idleConnections: 20,
@@ -107,6 +114,7 @@ const SIZES: Record<BenchMode, BenchSizes> = {
     echoClients: [1, 100],
     echoRounds: 3,
     echoRoundSeconds: 0.4,
+    echoWarmSeconds: 0.1,
     fanoutClients: [500],
     fanoutPayloads: [60, 1024],
     idleConnections: 500,
@@ -136,6 +144,7 @@ const SIZES: Record<BenchMode, BenchSizes> = {
     echoClients: [1, 100],
     echoRounds: 10,
     echoRoundSeconds: 1,
+    echoWarmSeconds: 0.3,
     fanoutClients: [1000, 5000],
     fanoutPayloads: [60, 1024],
     idleConnections: 5000,

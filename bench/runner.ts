@@ -31,6 +31,7 @@ import { runSlowConsumer } from './scenarios/slow-consumer.scenario.js';
 import { runSseFanout } from './scenarios/sse-fanout.scenario.js';
 import { runWebTransport } from './scenarios/web-transport.scenario.js';
 import { loadCpus, withLoadPinned } from './load/load-cpu-pinning.js';
+import { serverNodeFlags } from './load/server-process.js';
 import { loadUws } from './server/uws.server.js';
 import { CONTENDERS, isContenderId, type ContenderId } from './server/contenders.js';
 
@@ -69,6 +70,7 @@ function machine(): MachineInfo {
     openFilesLimit: openFilesLimit(),
     serverCpu: process.env.BENCH_SERVER_CPU || undefined,
     loadCpus: loadCpus(),
+    serverNodeFlags: serverNodeFlags(),
   };
 }
 

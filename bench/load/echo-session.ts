@@ -74,9 +74,14 @@ export class EchoSession {
     await this.stop();
   }
 
-  /** Runs and records one window. */
-  async window(ms: number): Promise<EchoWindow> {
+  /**
+   * Runs and records one window, after `warmMs` of unrecorded load: a server that waited idle
+   * while the other contenders had their windows gets its hot path back to speed first (what a
+   * server under steady load never loses), so the window measures steady-state round trips.
+   */
+  async window(ms: number, warmMs = 0): Promise<EchoWindow> {
     this.start();
+    if (warmMs > 0) await sleep(warmMs);
     const before = await this.server.usage();
     const roundTripsBefore = this.roundTrips;
     const started = performance.now();

@@ -24,6 +24,8 @@ export interface MachineInfo {
   readonly serverCpu?: string;
   /** The CPUs the load generator was pinned to for the closed-loop scenarios (`BENCH_LOAD_CPUS`). */
   readonly loadCpus?: string;
+  /** The Node/V8 flags every server process ran with (absent in older results). */
+  readonly serverNodeFlags?: readonly string[];
 }
 
 /** One target check: a ratio between two contenders measured in the same run. */

@@ -61,7 +61,8 @@ function explainEcho(check: RatioCheck, results: BenchResults, label: Label): st
   const row = (id: string) =>
     rows.find((r) => r.contender === id && r.clients === clients && (r.inFlight ?? 1) === inFlight);
   const peerName = Object.keys(ECHO_PEERS).find((name) => check.description.endsWith(name));
-  const forgeRow = row('forge');
+  // The onMessage-form checks compare the build whose echo route uses `conn.onMessage`.
+  const forgeRow = row(check.description.startsWith('onMessage form') ? 'forge-sync' : 'forge');
   const forge = forgeRow && costOf(forgeRow);
   if (!peerName || !forge) return undefined;
   const peerId = ECHO_PEERS[peerName];

@@ -130,7 +130,7 @@ export async function runEcho(
   const contenders = pick(context, wanted).filter(
     (id) => id !== 'forge-fastify' || context.sizes.fastify,
   );
-  const { echoRounds, echoRoundSeconds, profileSeconds } = context.sizes;
+  const { echoRounds, echoRoundSeconds, echoWarmSeconds, profileSeconds } = context.sizes;
   for (const { clients, inFlight } of echoCases(context.sizes.echoClients, deep)) {
     const sessions: EchoSession[] = [];
     const windows = new Map<EchoSession, EchoWindow[]>();
@@ -155,7 +155,7 @@ export async function runEcho(
       for (let round = 0; round < echoRounds; round++) {
         for (const [session, list] of rotated(windows, round)) {
           try {
-            list.push(await session.window(echoRoundSeconds * 1000));
+            list.push(await session.window(echoRoundSeconds * 1000, echoWarmSeconds * 1000));
           } catch (error) {
             windows.delete(session);
             rows.push(failure(session.contender, error));

@@ -14,6 +14,7 @@ import { ConnectionClosedError } from '../errors/connection-closed.error.js';
 import { MessageBatcher } from './message-batcher.js';
 import { OutboundMessage } from './outbound-message.js';
 import { chunkLength, OutboundQueue, type OutboundChunk } from './outbound-queue.js';
+import { beginDispatchRun, endDispatchRun } from './tick-corker.js';
 import type { StreamingStatsCollector } from '../stats/streaming-stats-collector.service.js';
 
 /** What a connection tells its registry. Implemented by `ConnectionRegistry`. */
@@ -276,11 +277,14 @@ export abstract class BaseConnection implements StreamingConnection {
    * ends the connection with 1011, as a failing handler would.
    */
   protected dispatchInbound<T>(listener: (value: T) => void, value: T): void {
+    beginDispatchRun();
     try {
       listener(value);
     } catch {
       this.stats.errors += 1;
       this.close(CloseCode.InternalError, 'Internal server error');
+    } finally {
+      endDispatchRun();
     }
   }
 

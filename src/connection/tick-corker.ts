@@ -45,6 +45,22 @@ function endRun(): void {
   run += 1;
 }
 
+/** Synchronous message dispatches in progress ({@link beginDispatchRun}), nested ones included. */
+let dispatchDepth = 0;
+
+/**
+ * Opens a callback run around the synchronous dispatch of one inbound message: writes inside it
+ * share the run, and {@link endDispatchRun} ends it, so no microtask is queued to end it.
+ */
+export function beginDispatchRun(): void {
+  if (dispatchDepth++ === 0) run += 1;
+}
+
+/** Ends the run {@link beginDispatchRun} opened (the outermost one, when nested). */
+export function endDispatchRun(): void {
+  if (--dispatchDepth === 0) run += 1;
+}
+
 /**
  * Marks the current event-loop turn as one whose writes should share a tick: the end of the tick
  * is scheduled, so that writers in every later callback of this turn (another HTTP request's
@@ -67,11 +83,11 @@ export interface WriteStamp {
 
 /**
  * Records a direct write in `stamp`. Costs a microtask (once per callback run shared by every
- * writer), never a `setImmediate`: a lone reply to a lone read leaves the event loop free to block
+ * writer; none inside a synchronous dispatch, whose end closes the run), never a `setImmediate`: a lone reply to a lone read leaves the event loop free to block
  * in its poll right after the write, as a plain `socket.write` would.
  */
 export function stampWrite(stamp: WriteStamp): void {
-  if (!runQueued) {
+  if (dispatchDepth === 0 && !runQueued) {
     runQueued = true;
     queueMicrotask(endRun);
   }

@@ -2,6 +2,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHook } from 'node:async_hooks';
 import {
+  beginDispatchRun,
+  endDispatchRun,
   stampWrite,
   trackWriteTurn,
   uncorkAfterThisJob,
@@ -23,6 +25,40 @@ describe('tick corker', () => {
     assert.equal(wroteThisRun(stamp), true);
     await afterMicrotasks();
     assert.equal(wroteThisRun(stamp), false, 'a later callback writes directly again');
+  });
+
+  test('a synchronous dispatch is one run: its writes share it, the next dispatch is a new one', async () => {
+    await nextTurn();
+    let microtasks = 0;
+    const hook = createHook({
+      init: (_id, type) => {
+        if (type === 'Microtask') microtasks += 1;
+      },
+    });
+    const first: WriteStamp = { run: 0, tick: 0 };
+    const second: WriteStamp = { run: 0, tick: 0 };
+    hook.enable();
+    try {
+      beginDispatchRun();
+      stampWrite(first);
+      beginDispatchRun();
+      assert.equal(wroteThisRun(first), true, 'a nested dispatch stays in the outer run');
+      endDispatchRun();
+      assert.equal(wroteThisRun(first), true);
+      endDispatchRun();
+      assert.equal(microtasks, 0, 'no microtask ends a dispatch run');
+      assert.equal(wroteThisRun(first), false, 'the run ended with the dispatch');
+      beginDispatchRun();
+      stampWrite(second);
+      assert.deepEqual([wroteThisRun(first), wroteThisRun(second)], [false, true]);
+      endDispatchRun();
+    } finally {
+      hook.disable();
+    }
+    stampWrite(first);
+    assert.equal(wroteThisRun(first), true, 'outside a dispatch a write still opens a run');
+    await afterMicrotasks();
+    assert.equal(wroteThisRun(first), false);
   });
 
   test('a direct write schedules no setImmediate; a tracked turn schedules one', async () => {
