@@ -61,8 +61,11 @@ function explainEcho(check: RatioCheck, results: BenchResults, label: Label): st
   const row = (id: string) =>
     rows.find((r) => r.contender === id && r.clients === clients && (r.inFlight ?? 1) === inFlight);
   const peerName = Object.keys(ECHO_PEERS).find((name) => check.description.endsWith(name));
-  // The onMessage-form checks compare the build whose echo route uses `conn.onMessage`.
-  const forgeRow = row(check.description.startsWith('onMessage form') ? 'forge-sync' : 'forge');
+  // The onMessage-form checks compare the build whose echo route uses `conn.onMessage` (when
+  // the results hold it).
+  const forgeRow =
+    (check.description.startsWith('onMessage form') ? row('forge-sync') : undefined) ??
+    row('forge');
   const forge = forgeRow && costOf(forgeRow);
   if (!peerName || !forge) return undefined;
   const peerId = ECHO_PEERS[peerName];
