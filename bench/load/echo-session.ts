@@ -74,11 +74,7 @@ export class EchoSession {
     await this.stop();
   }
 
-  /**
-   * Runs and records one window, after `warmMs` of unrecorded load: a server that waited idle
-   * while the other contenders had their windows gets its hot path back to speed first (what a
-   * server under steady load never loses), so the window measures steady-state round trips.
-   */
+  /** Runs and records one window, after `warmMs` of unrecorded load (see `echoWarmSeconds`). */
   async window(ms: number, warmMs = 0): Promise<EchoWindow> {
     this.start();
     if (warmMs > 0) await sleep(warmMs);

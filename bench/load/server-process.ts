@@ -34,7 +34,7 @@ export class ServerProcess {
 
   /** Starts a contender's server process and waits until it listens. */
   static start(contender: ContenderId, options: ServerProcessOptions = {}): Promise<ServerProcess> {
-    const execArgv = [...serverNodeFlags()];
+    const execArgv = serverNodeFlags();
     if (options.cpuProfileDir) {
       execArgv.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`);
     }
@@ -143,13 +143,8 @@ function pinToServerCpu(child: ChildProcess): void {
 
 /**
  * The Node/V8 flags every contender's server process runs with, the same for all of them, plus
- * any in `BENCH_SERVER_NODE_FLAGS` (space-separated). `--min-semi-space-size` holds the young
- * generation at V8's usual full size (16 MiB per semi-space): the interleaved rounds leave each
- * server idle for several seconds, and V8 shrinks an idle process's young generation to 1 MiB
- * when its first scavenge afterwards sees a low allocation rate. A server whose allocations die
- * young grows it back only slowly, and meanwhile it scavenges 10–16 times as often. Whether that
- * happens depends on how long the server waited in the rotation, not on its code; with the flag
- * no contender's figures depend on it.
+ * any in `BENCH_SERVER_NODE_FLAGS` (space-separated). `--min-semi-space-size=16` keeps the young
+ * generation from shrinking while a server waits idle in the rotation (BENCHMARKS.md, Method).
  */
 export function serverNodeFlags(): string[] {
   const extra = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);

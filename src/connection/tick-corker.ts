@@ -83,8 +83,9 @@ export interface WriteStamp {
 
 /**
  * Records a direct write in `stamp`. Costs a microtask (once per callback run shared by every
- * writer; none inside a synchronous dispatch, whose end closes the run), never a `setImmediate`: a lone reply to a lone read leaves the event loop free to block
- * in its poll right after the write, as a plain `socket.write` would.
+ * writer; none inside a synchronous dispatch, whose end closes the run), never a `setImmediate`:
+ * a lone reply to a lone read leaves the event loop free to block in its poll right after the
+ * write, as a plain `socket.write` would.
  */
 export function stampWrite(stamp: WriteStamp): void {
   if (dispatchDepth === 0 && !runQueued) {
